@@ -1,0 +1,1 @@
+"""Static site generator for district 政务公开 key-task tables."""

@@ -1,0 +1,120 @@
+"""Command line: python -m generator <validate|import|build|serve|summary>."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator.errors import BuildError, DataError, Problem
+
+DEFAULT_DATA = Path("site_data")
+DEFAULT_OUT = Path("site")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator", description="政务公开重点工作任务网站生成器")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="检查数据文件")
+    p.add_argument("paths", nargs="*", type=Path, help="数据文件或文件夹（默认 site_data）")
+    p.add_argument("--format", choices=("text", "github"), default="text", help="github：输出 GitHub Actions 注释")
+    p.add_argument("--summary", type=Path, help="把 Markdown 摘要追加到这个文件（如 $GITHUB_STEP_SUMMARY）")
+
+    p = sub.add_parser("import", help="把任务分解表的纯文本导入成计划 YAML 草稿")
+    p.add_argument("source", type=Path)
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    p.add_argument("--slug", help="区的网址代码（拼音），默认按区名生成")
+    p.add_argument("--city", help="所属市，原文没有时填写")
+    p.add_argument("--province", help="所属省，原文没有时填写")
+    p.add_argument("--force", action="store_true", help="覆盖已有的计划文件")
+
+    p = sub.add_parser("build", help="生成网站")
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    p.add_argument("--no-search", action="store_true", help="不建立搜索索引（更快，仅供调试）")
+
+    p = sub.add_parser("serve", help="生成并在本机预览网站")
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--no-build", action="store_true", help="直接预览已生成的网站")
+
+    p = sub.add_parser("summary", help="检查数据并列出各计划的任务数")
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except DataError as exc:
+        _print_problems(exc.problems, "text")
+        return 1
+    except BuildError as exc:
+        print(f"生成失败：{exc}\n上一次生成的网站保持不变。", file=sys.stderr)
+        return 1
+
+
+def _print_problems(problems: list[Problem], fmt: str) -> None:
+    for problem in problems:
+        print(problem.format_github() if fmt == "github" else problem.format(), file=sys.stderr if fmt == "text" else sys.stdout)
+    if problems:
+        print(f"共 {len(problems)} 个问题。", file=sys.stderr)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from generator.validate import data_root, summary_markdown, validate
+
+    roots = sorted({data_root(p) for p in (args.paths or [DEFAULT_DATA])})
+    problems = [p for root in roots for p in validate(root)]
+    _print_problems(problems, args.format)
+    if args.summary:
+        with args.summary.open("a", encoding="utf-8") as handle:
+            handle.write(summary_markdown(roots, problems))
+    if not problems:
+        print("数据检查通过。")
+    return 1 if problems else 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from generator.importing import ImportFailed, import_source
+
+    try:
+        result = import_source(args.source, args.data, slug=args.slug, city=args.city,
+                               province=args.province, force=args.force)
+    except ImportFailed as exc:
+        print(f"导入失败：{exc}", file=sys.stderr)
+        return 1
+    print(result.report)
+    print(f"已写入：{result.plan_path}（{result.task_count} 项任务）、{result.registry_path}、审核报告 {result.report_path}")
+    print("下一步：逐条核对审核报告，然后运行 python -m generator validate。")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from generator.build import build_site
+
+    build_site(args.data, args.out, search=not args.no_search)
+    print(f"网站已生成：{args.out}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from generator.serve import serve
+
+    if not args.no_build:
+        cmd_build(args)
+    serve(args.out, host=args.host, port=args.port)
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from generator.loader import load_site
+
+    site = load_site(args.data)
+    for plan in site.plans:
+        print(f"{plan.district.full_name} {plan.year}：{len(plan.tasks)} 项任务，{len(plan.sections)} 个章节")
+    print(f"合计 {len(site.tasks)} 项任务，{sum(len(u) for u in site.units.values())} 个单位，{len(site.themes)} 个主题。")
+    return 0
+
+
+COMMANDS = {"validate": cmd_validate, "import": cmd_import, "build": cmd_build, "serve": cmd_serve, "summary": cmd_summary}

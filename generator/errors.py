@@ -1,0 +1,59 @@
+"""Errors that name the file, the line and what to do."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: Path
+    line: int | None  # 1-based
+    column: int | None  # 1-based
+    field: str  # field path such as "tasks[3].deadline.due"; "" for the whole file
+    message: str  # what is wrong, in Chinese
+    hint: str = ""  # what to do, in Chinese
+
+    def location(self) -> str:
+        where = str(self.file)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return where
+
+    def format(self) -> str:
+        field = f"[{self.field}] " if self.field else ""
+        hint = f" 处理办法：{self.hint}" if self.hint else ""
+        return f"{self.location()}: 错误：{field}{self.message}{hint}"
+
+    def format_github(self) -> str:
+        """A GitHub Actions workflow command, so the error shows on the changed line."""
+        props = [f"file={self.file}"]
+        if self.line is not None:
+            props.append(f"line={self.line}")
+        if self.column is not None:
+            props.append(f"col={self.column}")
+        props.append(f"title={_gh_escape_prop(self.field or '数据文件')}")
+        text = self.message + (f" 处理办法：{self.hint}" if self.hint else "")
+        return f"::error {','.join(props)}::{_gh_escape_data(text)}"
+
+
+def _gh_escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_escape_prop(text: str) -> str:
+    return _gh_escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+class DataError(Exception):
+    """The data cannot be used; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(p.format() for p in problems))
+
+
+class BuildError(Exception):
+    """A render, MkDocs or search-index step failed; the previous site is kept."""

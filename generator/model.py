@@ -1,0 +1,160 @@
+"""The loaded, validated data: what every later stage (views, render, search) reads.
+
+Plain dataclasses, built by `generator.loader` from the YAML in `site_data/`. Nothing here
+reads files or knows about pages.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROLES = ("lead", "responsible", "cooperating")
+ROLE_LABELS = {"lead": "牵头", "responsible": "责任", "cooperating": "配合"}
+
+# Deadline kinds, see generator.deadlines for how each phrasing maps to one.
+DEADLINE_KINDS = (
+    "due",  # a due date: 12月底前, 2022年9月底前, 三季度前 ...
+    "year_round",  # 全年: throughout the plan year, due at its end
+    "due_then_ongoing",  # 2022年年底前完成，长期坚持: a date, then kept up
+    "ongoing",  # 长期坚持, 持续推进: no end date
+    "unresolved",  # relative to a date the source does not give, or not understood
+    "none",  # the source gives no deadline
+)
+
+
+@dataclass(frozen=True)
+class District:
+    slug: str  # ASCII, used in URLs: "changqing"
+    name: str  # "长清区"
+    city: str  # "济南市"
+    province: str  # "山东省"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.province}{self.city}{self.name}"
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str  # ASCII slug, unique within the district: "qu-fagai-ju"
+    district: str  # district slug
+    name: str  # canonical name
+    aliases: tuple[str, ...]  # other printed forms
+    kind: str  # "office" (one unit) or "collective" (各街镇, 区政府各部门 ...)
+
+    @property
+    def key(self) -> str:
+        return f"{self.district}/{self.id}"
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str  # ASCII slug: "business"
+    name: str  # "营商环境"
+    description: str  # one plain sentence
+    keywords: tuple[str, ...]  # a task whose text contains any of these gets the theme
+
+
+@dataclass(frozen=True)
+class Deadline:
+    text: str | None  # as printed; None when the source gives none
+    kind: str  # one of DEADLINE_KINDS
+    due: dt.date | None = None  # for due / year_round / due_then_ongoing
+    after_issue_days: int | None = None  # 本文件印发后30日内
+
+    @property
+    def ongoing(self) -> bool:
+        return self.kind in ("ongoing", "due_then_ongoing")
+
+
+@dataclass(frozen=True)
+class TaskUnit:
+    name: str  # as printed in the task's units cell
+    role: str  # one of ROLES
+    unit: Unit  # the registry entry it resolves to
+
+
+@dataclass(frozen=True)
+class Note:
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str  # dotted: "2", "2.3"
+    title: str  # as printed
+
+    @property
+    def level(self) -> int:
+        return self.id.count(".") + 1
+
+    @property
+    def parent_id(self) -> str | None:
+        return self.id.rsplit(".", 1)[0] if "." in self.id else None
+
+
+@dataclass
+class Task:
+    number: int
+    section: Section
+    text: str
+    units_text: str | None
+    lead_units_text: str | None
+    units: list[TaskUnit]
+    deadline: Deadline
+    themes: list[Theme]
+    notes: list[Note]
+    source_line: int | None
+    plan: "Plan" = field(repr=False, default=None)  # type: ignore[assignment]
+
+    @property
+    def key(self) -> str:
+        """Stable address part: district, year and official number."""
+        return f"{self.plan.district.slug}-{self.plan.year}-{self.number}"
+
+    @property
+    def lead_units(self) -> list[TaskUnit]:
+        return [u for u in self.units if u.role == "lead"]
+
+
+@dataclass
+class Plan:
+    district: District
+    year: int
+    title: str
+    doc_number: str | None
+    issuer: str | None
+    issue_date: dt.date | None
+    source: Path  # the original source text, unedited
+    has_deadline_column: bool
+    sections: list[Section]
+    tasks: list[Task]
+    path: Path  # the YAML file
+
+    @property
+    def key(self) -> str:
+        return f"{self.district.slug}-{self.year}"
+
+
+@dataclass
+class Site:
+    plans: list[Plan]  # sorted by district slug, then year
+    units: dict[str, list[Unit]]  # district slug -> registry entries
+    themes: list[Theme]
+
+    @property
+    def districts(self) -> list[District]:
+        seen: dict[str, District] = {}
+        for plan in self.plans:
+            seen.setdefault(plan.district.slug, plan.district)
+        return list(seen.values())
+
+    @property
+    def tasks(self) -> list[Task]:
+        return [t for p in self.plans for t in p.tasks]
