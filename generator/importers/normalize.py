@@ -152,9 +152,10 @@ def _register(name: str, draft: Draft) -> None:
             return
     taken = {e["id"] for e in entries}
     aliases = [f for f in STANDARD_FORMS.get(key, ()) if f != name]
-    entry = {"id": unit_slug(name, taken), "name": name, "kind": "collective" if is_collective(name) else "office"}
+    entry: dict[str, Any] = {"id": unit_slug(name, taken), "name": name}
     if aliases:
         entry["aliases"] = aliases
+    entry["kind"] = "collective" if is_collective(name) else "office"
     entries.append(entry)
     draft.new_units.append(name)
 
