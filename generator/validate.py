@@ -102,6 +102,11 @@ def _add(ds: DataSet, loaded: Loaded, path: tuple[Any, ...], message: str, hint:
 
 def _schema_problem(loaded: Loaded, error: jsonschema.ValidationError) -> Problem:
     path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties":
+        # Point at the unknown key itself, not at the start of its mapping.
+        allowed = error.schema.get("properties", {})
+        extras = [key for key in error.instance if key not in allowed]
+        path = path + (extras[0],)
     line, column = yamlio.position(loaded.positions, path)
     message, hint = _explain(error)
     return Problem(loaded.path, line, column, yamlio.field_path(path), message, hint)
