@@ -7,6 +7,8 @@ from the source except where a Note says a value was carried or moved.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 
@@ -52,3 +54,12 @@ class RawPlan:
     issue_date: dt.date | None = None  # 成文日期 / 印发日期
     has_deadline_column: bool = True
     unplaced: list[Unplaced] = field(default_factory=list)
+
+
+_TITLE_NOISE = re.compile(r"[\s,.。、;:()]")
+
+
+def section_key(title: str) -> str:
+    """Compare a section title with its reprints after a page break: full- and half-width forms,
+    spacing and punctuation differ between reprints of one section (，vs , ; (二) vs （二）)."""
+    return _TITLE_NOISE.sub("", unicodedata.normalize("NFKC", title))

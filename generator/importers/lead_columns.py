@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from generator.importers.base import Note, RawPlan, RawTask, Unplaced
+from generator.importers.base import Note, RawPlan, RawTask, Unplaced, section_key
 
 HEADER = ["序号", "重点工作", "牵头单位", "责任单位", "完成时限"]
 
@@ -96,12 +96,6 @@ def _cells(block: list[tuple[int, str]], newline: str) -> tuple[list[_Cell], lis
     return cells, stray
 
 
-def _section_key(title: str) -> str:
-    """Compare reprinted section titles ignoring spacing and full/half-width punctuation."""
-    table = str.maketrans({"（": "(", "）": ")", "，": ",", "：": ":", "；": ";", "、": ","})
-    return re.sub(r"\s+", "", title).translate(table)
-
-
 class _Sections:
     """Current section path; a title printed again (e.g. after a page break) keeps its first form."""
 
@@ -111,7 +105,7 @@ class _Sections:
         self.first_form: dict[str, str] = {}
 
     def _canonical(self, title: str) -> str:
-        return self.first_form.setdefault(_section_key(title), title)
+        return self.first_form.setdefault(section_key(title), title)
 
     def set_top(self, title: str) -> None:
         title = self._canonical(title)

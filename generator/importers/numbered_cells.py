@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from generator.importers.base import Note, RawPlan, RawTask, Unplaced
+from generator.importers.base import Note, RawPlan, RawTask, Unplaced, section_key
 
 HEADER = ["工作要求", "具体任务", "具体要求", "落实单位"]
 
@@ -63,12 +63,6 @@ def detect(text: str) -> bool:
     return any(TASK_RE.match(ln.strip()) for ln in lines[start + 1 :])
 
 
-def _section_key(title: str) -> str:
-    """Compare reprinted section rows loosely (spacing, full/half-width punctuation, final 。)."""
-    table = str.maketrans("，（）：；", ",():;")
-    return re.sub(r"\s+", "", title).translate(table).rstrip("。.")
-
-
 def _table_end(lines: list[str], start: int) -> int:
     """Index of the first footer line after the table (or len(lines))."""
     for i in range(start, len(lines)):
@@ -97,7 +91,7 @@ class _Parser:
 
     # --- sections ---------------------------------------------------------------------
     def _form(self, title: str) -> str:
-        return self.first_form.setdefault(_section_key(title), title)
+        return self.first_form.setdefault(section_key(title), title)
 
     def _set_top(self, title: str) -> None:
         form = self._form(title)

@@ -17,10 +17,9 @@ printed again after a page break; the first printed form wins.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from generator.importers.base import Note, RawPlan, RawTask, Unplaced
+from generator.importers.base import Note, RawPlan, RawTask, Unplaced, section_key
 
 # Header cells that identify the layout, by role. The 工作任务 column holds the two
 # section levels; 具体要求 is the task text.
@@ -139,11 +138,6 @@ def _strip_own_number(task_text: str, number: int) -> str:
 # ---------------------------------------------------------------- sections
 
 
-def _section_key(title: str) -> str:
-    """Compare section titles ignoring width (，vs ,) and spacing."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", title))
-
-
 class _Sections:
     """Current section path; repeated titles map back to their first printed form."""
 
@@ -153,7 +147,7 @@ class _Sections:
         self.level2: str | None = None
 
     def _canonical(self, parent: tuple[str, ...], title: str) -> str:
-        key = parent + (_section_key(title),)
+        key = parent + (section_key(title),)
         return self.first_form.setdefault(key, title)
 
     def update(self, level1: str, level2: str) -> list[str]:
@@ -162,7 +156,7 @@ class _Sections:
             if title != self.level1:
                 self.level1, self.level2 = title, None  # a new level 1 opens a fresh level 2
         if level2:
-            parent = (_section_key(self.level1),) if self.level1 else ()
+            parent = (section_key(self.level1),) if self.level1 else ()
             self.level2 = self._canonical(parent, level2)
         return [t for t in (self.level1, self.level2) if t]
 

@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from generator.importers.base import Note, RawPlan, RawTask, Unplaced
+from generator.importers.base import Note, RawPlan, RawTask, Unplaced, section_key
 
 _CN_NUM = "一二三四五六七八九十"
 _LEVEL1 = re.compile(rf"^[{_CN_NUM}]+、")
@@ -31,8 +31,6 @@ _ROW_NUMBER = re.compile(r"^\d+$")
 _DOC_NUMBER = re.compile(r"^\S+〔\d{4}〕\d+号$")
 _DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(?:印发)?$")
 _TITLE = re.compile(r"^(\d{4})年(?:\S*?省)?(\S+?市)?(\S+?[区县旗])政务公开")
-# Punctuation and spacing that vary between reprints of the same section title.
-_TITLE_NOISE = re.compile(r"[\s,，.。、;；:：()（）]")
 
 _MAX_SECTION_LEN = 60  # section titles are short; longer cells are requirements
 _MAX_UNITS_LEN = 120  # a units cell is a list of names, never a paragraph
@@ -212,10 +210,6 @@ def _place_lone_deadlines(rows: list[_Row], lone: dict[int, list[tuple[int, str]
 # ---------------------------------------------------------------- sections and carried cells
 
 
-def _title_key(title: str) -> str:
-    return _TITLE_NOISE.sub("", title)
-
-
 def _assign_sections(rows: list[_Row]) -> list[list[str]]:
     """Section list per row, each title in its FIRST printed form; a Note when a level was not
     printed on the row's page at all (it was inherited across a page break)."""
@@ -226,14 +220,14 @@ def _assign_sections(rows: list[_Row]) -> list[list[str]]:
     for row in rows:
         seen = seen_on_page.setdefault(row.page, set())
         if row.level1 is not None:
-            key1 = (_title_key(row.level1),)
+            key1 = (section_key(row.level1),)
             new1 = first_form.setdefault(key1, row.level1)
-            if level1 is None or _title_key(level1) != key1[0]:
+            if level1 is None or section_key(level1) != key1[0]:
                 level2 = None  # a new level 1 closes the open level 2
             level1 = new1
             seen.add(1)
         if row.level2 is not None:
-            key2 = (_title_key(level1 or ""), _title_key(row.level2))
+            key2 = (section_key(level1 or ""), section_key(row.level2))
             level2 = first_form.setdefault(key2, row.level2)
             seen.add(2)
         for level, title in ((1, level1), (2, level2)):
