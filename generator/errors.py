@@ -14,8 +14,16 @@ class Problem:
     message: str  # what is wrong, in Chinese
     hint: str = ""  # what to do, in Chinese
 
+    @property
+    def display_path(self) -> str:
+        """The file relative to the working folder where possible: shorter, and what GitHub expects."""
+        try:
+            return str(self.file.resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return str(self.file)
+
     def location(self) -> str:
-        where = str(self.file)
+        where = self.display_path
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
@@ -29,7 +37,7 @@ class Problem:
 
     def format_github(self) -> str:
         """A GitHub Actions workflow command, so the error shows on the changed line."""
-        props = [f"file={self.file}"]
+        props = [f"file={self.display_path}"]
         if self.line is not None:
             props.append(f"line={self.line}")
         if self.column is not None:
