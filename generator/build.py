@@ -1,0 +1,166 @@
+"""Build the site: load and validate the data, write the pages, run MkDocs, index for search.
+
+Everything is written into a temporary folder beside the output folder; only when every
+step succeeded does it replace the output folder, so a failed build leaves the previous
+site exactly as it was. Nothing depends on the clock: the reference date for "due soon"
+comes from SOURCE_DATE_EPOCH, else git, else the data files (see `reference_dates`).
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import importlib
+import importlib.util
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import MkDocsException
+
+from generator import opendata, render
+from generator.errors import BuildError, DataError
+from generator.loader import load_site
+from generator.views import DATA_URL
+
+__all__ = ["build_site", "BuildError", "DataError", "reference_dates"]
+
+# Dates are taken in China Standard Time: a commit at 01:00 on 2 May in Jinan is 2 May.
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+@dataclass(frozen=True)
+class ReferenceDates:
+    as_of: dt.date  # "today" for date-dependent views such as "due soon"
+    data_updated: dt.date  # when site_data last changed
+    epoch: int  # as_of as a Unix time, handed to MkDocs as SOURCE_DATE_EPOCH
+
+
+def _git_time(cwd: Path, *paths: Path) -> int | None:
+    """Unix time of the last commit (touching `paths`, if given), or None outside git."""
+    cmd = ["git", "log", "-1", "--format=%ct"]
+    if paths:
+        cmd += ["--", *(str(p.resolve()) for p in paths)]
+    try:
+        out = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return int(out) if out else None
+
+
+def _newest_mtime(folder: Path) -> int | None:
+    times = [int(p.stat().st_mtime) for p in folder.rglob("*") if p.is_file()]
+    return max(times) if times else None
+
+
+def reference_dates(data_dir: Path) -> ReferenceDates:
+    data_dir = data_dir.resolve()
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    plans_mtime = _newest_mtime(data_dir / "plans") or _newest_mtime(data_dir) or 0
+    epoch = int(env) if env else (_git_time(data_dir) or plans_mtime)
+    updated = _git_time(data_dir, data_dir) or (int(env) if env else None) or _newest_mtime(data_dir) or epoch
+    as_of = dt.datetime.fromtimestamp(epoch, CHINA).date()
+    return ReferenceDates(as_of, dt.datetime.fromtimestamp(updated, CHINA).date(), epoch)
+
+
+@contextlib.contextmanager
+def _source_date_epoch(epoch: int) -> Iterator[None]:
+    """MkDocs stamps sitemap.xml(.gz) with the build date; make it the reference date."""
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def _run_mkdocs(config_file: Path, base: MkDocsConfig, docs_dir: Path, site_dir: Path, nav: list,
+                dates: ReferenceDates) -> None:
+    extra = dict(base.extra)
+    extra.update(as_of=dates.as_of.isoformat(), data_updated=dates.data_updated.isoformat())
+    config = load_config(
+        str(config_file),
+        docs_dir=str(docs_dir),
+        site_dir=str(site_dir),
+        nav=nav,
+        extra=extra,
+        strict=True,
+        # Task and unit pages are reached by links, never through the nav: say so, so that
+        # MkDocs does not list hundreds of them on every build.
+        not_in_nav="/*/\n",
+    )
+    with _source_date_epoch(dates.epoch):
+        mkdocs_build(config)
+
+
+def _index_search(site_dir: Path) -> None:
+    """Run generator.search.index_site when that module exists (it is optional)."""
+    if importlib.util.find_spec("generator.search") is None:
+        return
+    search = importlib.import_module("generator.search")
+    search.index_site(site_dir)
+
+
+def _replace_dir(new: Path, out_dir: Path) -> None:
+    """Put `new` at `out_dir`: two renames on one file system, the old copy removed last."""
+    old = None
+    if out_dir.exists():
+        old = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.old-"))
+        os.replace(out_dir, old / "site")
+    os.replace(new, out_dir)
+    if old is not None:
+        shutil.rmtree(old)
+
+
+def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdocs.yml"),
+               search: bool = True) -> None:
+    """Build the whole site from `data_dir` into `out_dir`.
+
+    Raises DataError when the data are invalid and BuildError when a render, MkDocs or
+    search step fails; in both cases `out_dir` is left as it was.
+    """
+    data_dir, out_dir, config_file = Path(data_dir), Path(out_dir).resolve(), Path(config_file).resolve()
+    site = load_site(data_dir)  # DataError names file and line
+    dates = reference_dates(data_dir)
+    try:
+        base = load_config(str(config_file))  # its docs_dir (content/) holds the hand-written pages
+    except MkDocsException as exc:
+        raise BuildError(f"{config_file} 有误：{exc}") from exc
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.build-"))
+    try:
+        docs_dir, site_dir = work / "docs", work / "site"
+        docs_dir.mkdir()
+        try:
+            render.copy_content(Path(base.docs_dir), docs_dir)
+            nav = render.render_pages(site, docs_dir, as_of=dates.as_of)
+            render.copy_sources(site, docs_dir)
+            opendata.write_open_data(site, docs_dir / DATA_URL, base.site_url or "/")
+        except (OSError, ValueError) as exc:
+            raise BuildError(f"生成页面失败：{exc}") from exc
+        except Exception as exc:  # a template error names the template and line
+            raise BuildError(f"页面模板出错：{type(exc).__name__}: {exc}") from exc
+        try:
+            _run_mkdocs(config_file, base, docs_dir, site_dir, nav, dates)
+        except (MkDocsException, SystemExit) as exc:
+            raise BuildError(f"MkDocs 生成失败（严格模式，警告也算失败）：{exc}") from exc
+        if search:
+            try:
+                _index_search(site_dir)
+            except BuildError:
+                raise
+            except Exception as exc:
+                raise BuildError(f"建立搜索索引失败：{type(exc).__name__}: {exc}") from exc
+        _replace_dir(site_dir, out_dir)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+

@@ -1,0 +1,355 @@
+"""Views derived from the loaded Site: what each page shows, grouped and sorted.
+
+Nothing here reads files or writes HTML. Every list is sorted by a stable key so that two
+builds of the same data give the same pages byte for byte.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass, field
+
+from pypinyin import Style, lazy_pinyin
+
+from generator.deadlines import describe
+from generator.model import ROLE_LABELS, Deadline, District, Plan, Section, Site, Task, Theme, Unit
+
+DUE_SOON_DAYS = 60  # "falls due soon" on the home page: within this many days after as_of
+
+# Top-level URL parts the generator uses itself; a district slug must not take one of them.
+RESERVED_SLUGS = frozenset({"units", "themes", "deadlines", "data", "sources", "help", "about",
+                            "accessibility", "staff-guide", "search", "assets", "pagefind"})
+
+_CN_QUARTERS = {1: "一", 2: "二", 3: "三", 4: "四"}
+
+
+# ---- Addresses -------------------------------------------------------------------------
+# URLs are site-relative without a leading slash, in MkDocs' style: "" is the home page,
+# "changqing/2022/" a plan. Pages link to each other with `relative()` so the site also
+# works when published below a sub-path (GitHub project pages).
+
+def district_url(district: District | str) -> str:
+    slug = district if isinstance(district, str) else district.slug
+    return f"{slug}/"
+
+
+def plan_url(plan: Plan) -> str:
+    return f"{plan.district.slug}/{plan.year}/"
+
+
+def task_url(task: Task) -> str:
+    return f"{task.plan.district.slug}/{task.plan.year}/{task.number}/"
+
+
+def unit_url(unit: Unit) -> str:
+    return f"units/{unit.district}/{unit.id}/"
+
+
+def theme_url(theme: Theme) -> str:
+    return f"themes/{theme.id}/"
+
+
+UNITS_URL = "units/"
+THEMES_URL = "themes/"
+DEADLINES_URL = "deadlines/"
+DATA_URL = "data/"
+SEARCH_URL = "search/"
+
+
+def source_url(plan: Plan) -> str:
+    return f"sources/{plan.source.name}"
+
+
+def data_file_url(plan: Plan, ext: str) -> str:
+    return f"data/{plan.key}.{ext}"
+
+
+def page_file(url: str) -> str:
+    """The Markdown file that MkDocs (use_directory_urls) publishes at `url`."""
+    return f"{url}index.md" if url else "index.md"
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link from the page at `from_url` to `to_url` (a page or a file)."""
+    start = from_url.rstrip("/") or "."
+    target = to_url.rstrip("/") or "."
+    rel = posixpath.relpath(target, start)
+    if to_url == "" or to_url.endswith("/"):
+        rel = "./" if rel == "." else rel + "/"
+    return rel
+
+
+# ---- Words and dates ---------------------------------------------------------------------
+
+def cn_date(day: dt.date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def deadline_words(deadline: Deadline) -> str:
+    """The deadline in plain words (the wording lives in generator.deadlines)."""
+    return describe(deadline)
+
+
+def deadline_facet(deadline: Deadline) -> str:
+    """The search filter value: the quarter it falls due in, 长期, or 未定."""
+    if deadline.due is not None:
+        quarter = (deadline.due.month - 1) // 3 + 1
+        return f"{deadline.due.year}年第{_CN_QUARTERS[quarter]}季度"
+    if deadline.kind == "ongoing":
+        return "长期"
+    return "未定"
+
+
+def pinyin_key(name: str) -> tuple[str, str]:
+    """Sort Chinese names by their pinyin, then by the name itself to break ties."""
+    return (" ".join(lazy_pinyin(name, style=Style.TONE3)), name)
+
+
+def short_text(text: str, limit: int = 40) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def task_title(task: Task) -> str:
+    """The task page heading and search-result title."""
+    return f"{task.plan.district.name}{task.plan.year}年第{task.number}项任务"
+
+
+def plan_heading(plan: Plan) -> str:
+    return f"{plan.district.name}{plan.year}年政务公开重点工作任务"
+
+
+# ---- Tasks and their units ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class UnitRole:
+    unit: Unit
+    role: str  # lead / responsible / cooperating
+    printed: tuple[str, ...]  # the forms printed in this task for this unit and role
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+
+def task_unit_roles(task: Task) -> list[UnitRole]:
+    """One entry per (unit, role) in printed order; lead units first."""
+    order: list[tuple[str, str]] = []
+    printed: dict[tuple[str, str], list[str]] = {}
+    units: dict[str, Unit] = {}
+    for tu in task.units:
+        key = (tu.unit.key, tu.role)
+        if key not in printed:
+            order.append(key)
+            printed[key] = []
+        if tu.name not in printed[key]:
+            printed[key].append(tu.name)
+        units[tu.unit.key] = tu.unit
+    roles = [UnitRole(units[k], r, tuple(printed[(k, r)])) for k, r in order]
+    return sorted(roles, key=lambda ur: 0 if ur.role == "lead" else 1)
+
+
+def role_of(task: Task, unit: Unit) -> str:
+    """How `unit` takes part in `task`: "lead" if it leads, else its first other role."""
+    roles = [tu.role for tu in task.units if tu.unit.key == unit.key]
+    return "lead" if "lead" in roles else roles[0]
+
+
+def section_chain(plan: Plan, section: Section) -> list[Section]:
+    """The section and its parents, outermost first."""
+    by_id = {s.id: s for s in plan.sections}
+    chain = [section]
+    while chain[0].parent_id is not None:
+        parent = by_id.get(chain[0].parent_id)
+        if parent is None:
+            break
+        chain.insert(0, parent)
+    return chain
+
+
+def section_anchor(section: Section) -> str:
+    return "sec-" + section.id.replace(".", "-")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One item of a plan page in document order: a section heading or a task."""
+
+    kind: str  # "section" or "task"
+    section: Section | None = None
+    task: Task | None = None
+
+    @property
+    def heading_level(self) -> int:
+        assert self.section is not None
+        return min(self.section.level + 1, 6)  # the page title is the h1
+
+
+def plan_blocks(plan: Plan) -> list[Block]:
+    """Tasks in document order, each section heading emitted where the section starts."""
+    blocks: list[Block] = []
+    current: list[str] = []
+    for task in plan.tasks:
+        chain = section_chain(plan, task.section)
+        ids = [s.id for s in chain]
+        common = 0
+        while common < min(len(ids), len(current)) and ids[common] == current[common]:
+            common += 1
+        blocks.extend(Block("section", section=s) for s in chain[common:])
+        blocks.append(Block("task", task=task))
+        current = ids
+    return blocks
+
+
+def plan_outline(plan: Plan) -> list[Section]:
+    """The sections that open on the plan page (for its contents list), in order."""
+    return [b.section for b in plan_blocks(plan) if b.kind == "section" and b.section is not None]
+
+
+# ---- Districts ---------------------------------------------------------------------------
+
+def due_soon(tasks: list[Task], as_of: dt.date, days: int = DUE_SOON_DAYS) -> list[Task]:
+    """Tasks with a due date from `as_of` to `as_of + days`, soonest first."""
+    end = as_of + dt.timedelta(days=days)
+    soon = [t for t in tasks if t.deadline.due is not None and as_of <= t.deadline.due <= end]
+    return sorted(soon, key=lambda t: (t.deadline.due, t.plan.district.slug, t.plan.year, t.number))
+
+
+@dataclass
+class DistrictView:
+    district: District
+    plans: list[Plan]  # newest year first
+    task_count: int
+    due_soon: list[Task]
+
+    @property
+    def years(self) -> list[int]:
+        return [p.year for p in self.plans]
+
+
+def district_views(site: Site, as_of: dt.date) -> list[DistrictView]:
+    views = []
+    for district in sorted(site.districts, key=lambda d: d.slug):
+        plans = sorted((p for p in site.plans if p.district.slug == district.slug), key=lambda p: -p.year)
+        tasks = [t for p in plans for t in p.tasks]
+        views.append(DistrictView(district, plans, len(tasks), due_soon(tasks, as_of)))
+    return views
+
+
+# ---- Units -------------------------------------------------------------------------------
+
+@dataclass
+class UnitView:
+    unit: Unit
+    district_name: str
+    groups: list[tuple[Plan, list[tuple[Task, str]]]] = field(default_factory=list)  # (task, role)
+
+    @property
+    def tasks(self) -> list[Task]:
+        return [t for _, items in self.groups for t, _ in items]
+
+    @property
+    def lead_count(self) -> int:
+        return sum(1 for _, items in self.groups for _, role in items if role == "lead")
+
+    @property
+    def shared_count(self) -> int:
+        return sum(1 for _, items in self.groups for _, role in items if role != "lead")
+
+
+def unit_views(site: Site) -> list[UnitView]:
+    """Every registry unit with the tasks it leads or shares, grouped by plan (newest first)."""
+    names = {d.slug: d.name for d in site.districts}
+    by_key: dict[str, list[tuple[Task, str]]] = {}
+    for task in site.tasks:
+        for key in dict.fromkeys(tu.unit.key for tu in task.units):
+            unit = next(tu.unit for tu in task.units if tu.unit.key == key)
+            by_key.setdefault(key, []).append((task, role_of(task, unit)))
+    views = []
+    for district in sorted(site.units):
+        for unit in sorted(site.units[district], key=lambda u: pinyin_key(u.name)):
+            items = by_key.get(unit.key, [])
+            plans = sorted({id(t.plan): t.plan for t, _ in items}.values(), key=lambda p: -p.year)
+            groups = [(p, [(t, r) for t, r in items if t.plan is p]) for p in plans]
+            views.append(UnitView(unit, names.get(district, district), groups))
+    return views
+
+
+def units_by_district(views: list[UnitView]) -> list[tuple[str, str, list[UnitView]]]:
+    """(district slug, district name, its units in pinyin order), districts by slug."""
+    out: dict[str, tuple[str, str, list[UnitView]]] = {}
+    for view in views:
+        slug = view.unit.district
+        out.setdefault(slug, (slug, view.district_name, []))[2].append(view)
+    return [out[k] for k in sorted(out)]
+
+
+# ---- Themes ------------------------------------------------------------------------------
+
+@dataclass
+class ThemeView:
+    theme: Theme
+    by_district: list[tuple[District, list[Task]]]  # every district, possibly with no tasks
+
+    @property
+    def tasks(self) -> list[Task]:
+        return [t for _, tasks in self.by_district for t in tasks]
+
+
+def theme_views(site: Site) -> list[ThemeView]:
+    districts = sorted(site.districts, key=lambda d: d.slug)
+    views = []
+    for theme in site.themes:
+        tagged = [t for t in site.tasks if any(th.id == theme.id for th in t.themes)]
+        by_district = [(d, _in_order([t for t in tagged if t.plan.district.slug == d.slug])) for d in districts]
+        views.append(ThemeView(theme, by_district))
+    return views
+
+
+def _in_order(tasks: list[Task]) -> list[Task]:
+    return sorted(tasks, key=lambda t: (t.plan.district.slug, -t.plan.year, t.number))
+
+
+# ---- Deadlines ---------------------------------------------------------------------------
+
+@dataclass
+class DeadlineView:
+    months: list[tuple[str, str, list[Task]]]  # (anchor, "2022年12月", tasks due that month)
+    ongoing: list[Task]  # 长期坚持: no end date
+    undetermined: list[Task]  # unresolved or none
+    then_ongoing: int  # how many of the dated tasks are kept up after their date
+
+
+def deadline_view(site: Site) -> DeadlineView:
+    dated = sorted((t for t in site.tasks if t.deadline.due is not None),
+                   key=lambda t: (t.deadline.due, t.plan.district.slug, t.plan.year, t.number))
+    months: dict[tuple[int, int], list[Task]] = {}
+    for task in dated:
+        due = task.deadline.due
+        assert due is not None
+        months.setdefault((due.year, due.month), []).append(task)
+    return DeadlineView(
+        months=[(f"m-{y}-{m:02d}", f"{y}年{m}月", tasks) for (y, m), tasks in sorted(months.items())],
+        ongoing=_in_order([t for t in site.tasks if t.deadline.due is None and t.deadline.kind == "ongoing"]),
+        undetermined=_in_order([t for t in site.tasks if t.deadline.due is None and t.deadline.kind != "ongoing"]),
+        then_ongoing=sum(1 for t in dated if t.deadline.kind == "due_then_ongoing"),
+    )
+
+
+@dataclass
+class OutlineNode:
+    section: Section
+    children: list["OutlineNode"] = field(default_factory=list)
+
+
+def plan_outline_tree(plan: Plan) -> list[OutlineNode]:
+    """The plan's sections as a tree for its contents list, in page order."""
+    roots: list[OutlineNode] = []
+    stack: list[OutlineNode] = []
+    for section in plan_outline(plan):
+        node = OutlineNode(section)
+        while stack and stack[-1].section.level >= section.level:
+            stack.pop()
+        (stack[-1].children if stack else roots).append(node)
+        stack.append(node)
+    return roots

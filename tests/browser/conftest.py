@@ -1,0 +1,239 @@
+"""Browser tests of the built site: one real build, one local server, one Chromium.
+
+Everything is session-scoped and per process, so the suite also runs under pytest-xdist
+(each worker builds, serves on its own free port and launches its own browser).
+
+Playwright cannot download browsers here: it drives Debian's /usr/bin/chromium.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from generator.model import Site
+from generator.serve import SiteHandler
+
+HERE = Path(__file__).resolve().parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+WIDTHS = (320, 375, 1280)
+HEIGHT = 800
+
+# Display modes, as site.js stores them in localStorage["zw-display"], with the smallest
+# body text each must give (docs/elderly-and-accessibility.md).
+STORAGE_KEY = "zw-display"
+
+
+@dataclass(frozen=True)
+class Mode:
+    name: str
+    stored: dict | None  # None: nothing stored, the reader's first visit
+    min_text_px: float
+
+    @property
+    def contrast(self) -> bool:
+        return bool(self.stored and self.stored.get("contrast"))
+
+
+MODES = {
+    "default": Mode("default", None, 18),
+    "large": Mode("large", {"size": "large", "contrast": False}, 24),
+    "xlarge": Mode("xlarge", {"size": "xlarge", "contrast": False}, 30),
+    "contrast": Mode("contrast", {"size": "standard", "contrast": True}, 18),
+}
+
+
+# ---- Page types -------------------------------------------------------------------------
+# One representative address per page type, computed from the real data. To cover a new
+# page type, add a line here. Optional ones are skipped while the page is not built yet.
+
+
+def _first_plan(site: Site):
+    return site.plans[0]
+
+
+def _unit_path(site: Site) -> str:
+    """The lead unit of the first task that has one (a unit page with real tasks on it)."""
+    for task in site.tasks:
+        for task_unit in task.lead_units or task.units:
+            return f"/units/{task_unit.unit.district}/{task_unit.unit.id}/"
+    raise AssertionError("no task names a unit")
+
+
+def _theme_path(site: Site) -> str:
+    """The theme with the fewest tasks (still > 0): a full theme page, quick to check."""
+    counts = {theme.id: 0 for theme in site.themes}
+    for task in site.tasks:
+        for theme in task.themes:
+            counts[theme.id] += 1
+    theme_id = min((n, tid) for tid, n in counts.items() if n)[1]
+    return f"/themes/{theme_id}/"
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    path: Callable[[Site], str]
+    optional: bool = False
+
+
+PAGE_TYPES = [
+    PageType("home", lambda s: "/"),
+    PageType("district", lambda s: f"/{_first_plan(s).district.slug}/"),
+    PageType("plan", lambda s: f"/{_first_plan(s).district.slug}/{_first_plan(s).year}/"),
+    PageType("task", lambda s: f"/{_first_plan(s).district.slug}/{_first_plan(s).year}/{_first_plan(s).tasks[0].number}/"),
+    PageType("unit", _unit_path),
+    PageType("theme", _theme_path),
+    PageType("deadlines", lambda s: "/deadlines/"),
+    PageType("help", lambda s: "/help/"),
+    PageType("staff-guide", lambda s: "/staff-guide/", optional=True),
+    PageType("search", lambda s: "/search/", optional=True),
+]
+PAGE_TYPE_NAMES = [p.name for p in PAGE_TYPES]
+
+
+@pytest.fixture(scope="session")
+def site_dir(built_site: Path) -> Path:
+    """The real site (tests/conftest.py builds it once with generator.build.build_site)."""
+    return built_site
+
+
+@pytest.fixture(scope="session")
+def page_paths(real_site: Site, site_dir: Path) -> dict[str, str | None]:
+    """Page type -> path on the site; None for an optional page that is not built."""
+    paths: dict[str, str | None] = {}
+    for page_type in PAGE_TYPES:
+        path = page_type.path(real_site)
+        built = (site_dir / path.strip("/") / "index.html").is_file()
+        if not built and not page_type.optional:
+            raise AssertionError(f"{page_type.name} page {path} was not built")
+        paths[page_type.name] = path if built else None
+    return paths
+
+
+@pytest.fixture
+def path_of(page_paths: dict[str, str | None]) -> Callable[[str], str]:
+    def lookup(page_type: str) -> str:
+        path = page_paths[page_type]
+        if path is None:
+            pytest.skip(f"the {page_type} page is not built yet")
+        return path
+
+    return lookup
+
+
+# ---- Server and browser -----------------------------------------------------------------
+
+
+class QuietHandler(SiteHandler):
+    """generator.serve's handler (the site's MIME types, 404 page), without a request log."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir: Path) -> Iterator[str]:
+    handler = functools.partial(QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)  # a free port
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    yield f"http://{host}:{port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance) -> Iterator[Browser]:
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+def mode_script(mode: Mode) -> str:
+    """Init script putting the mode's settings in localStorage before the page's scripts."""
+    if mode.stored is None:
+        return f"localStorage.removeItem({STORAGE_KEY!r});"
+    return f"localStorage.setItem({STORAGE_KEY!r}, {json.dumps(json.dumps(mode.stored))});"
+
+
+def new_context(browser: Browser, width: int, mode: Mode | None = None, **options) -> BrowserContext:
+    context = browser.new_context(viewport={"width": width, "height": HEIGHT}, **options)
+    if mode is not None:
+        context.add_init_script(mode_script(mode))
+    return context
+
+
+@pytest.fixture(scope="session")
+def shared_context(browser: Browser) -> Iterator[Callable[[int, str], BrowserContext]]:
+    """Read-only contexts reused across tests, one per (width, mode). Tests that click the
+    toolbar or store anything make their own context instead."""
+    contexts: dict[tuple[int, str], BrowserContext] = {}
+
+    def get(width: int, mode_name: str) -> BrowserContext:
+        key = (width, mode_name)
+        if key not in contexts:
+            contexts[key] = new_context(browser, width, MODES[mode_name])
+        return contexts[key]
+
+    yield get
+    for context in contexts.values():
+        context.close()
+
+
+CHECKS_JS = (HERE / "checks.js").read_text(encoding="utf-8")
+
+
+def install_checks(page: Page) -> None:
+    """Define window.zwChecks (tests/browser/checks.js) in the page."""
+    page.evaluate(CHECKS_JS)
+
+
+@dataclass
+class Visit:
+    """A page opened for checking, with every request and console error it caused."""
+
+    page: Page
+    requests: list[str]
+    failures: list[str]
+    errors: list[str]
+
+
+@pytest.fixture
+def visit(shared_context, base_url: str) -> Iterator[Callable[..., Visit]]:
+    pages: list[Page] = []
+
+    def open_page(path: str, width: int, mode_name: str) -> Visit:
+        page = shared_context(width, mode_name).new_page()
+        pages.append(page)
+        result = Visit(page, [], [], [])
+        page.on("request", lambda request: result.requests.append(request.url))
+        page.on(
+            "response",
+            lambda response: response.status >= 400 and result.failures.append(f"{response.status} {response.url}"),
+        )
+        page.on("requestfailed", lambda request: result.failures.append(f"failed {request.url}"))
+        page.on("console", lambda msg: msg.type == "error" and result.errors.append(msg.text))
+        page.on("pageerror", lambda error: result.errors.append(str(error)))
+        page.goto(base_url + path, wait_until="load")
+        install_checks(page)
+        return result
+
+    yield open_page
+    for page in pages:
+        page.close()
