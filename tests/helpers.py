@@ -12,3 +12,9 @@ EXPECTED_COUNTS = {
     ("haojiang", 2022): 50,
     ("shangyu", 2022): 49,
 }
+SOURCES = DATA / "sources"
+
+
+def other_sources(name: str) -> list[str]:
+    """The seed files other than `name`: a layout's detector must refuse each of them."""
+    return sorted(p.name for p in SOURCES.glob("*.txt") if p.name != name)

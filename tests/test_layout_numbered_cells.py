@@ -2,21 +2,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from generator.importers import numbered_cells
 from generator.importers.base import RawPlan, RawTask
+from tests.helpers import SOURCES, other_sources
 
-SOURCES = Path(__file__).resolve().parents[1] / "site_data" / "sources"
 SOURCE = SOURCES / "003_2fd57c1ac15aeeb3.txt"
-OTHERS = [
-    "000_acdabe4e565eb526.txt",
-    "001_ad703b9d0ec3c11c.txt",
-    "002_2e6bec67672e9675.txt",
-    "004_200ffe01f1f38338.txt",
-]
+OTHERS = other_sources(SOURCE.name)
 
 
 @pytest.fixture(scope="module")

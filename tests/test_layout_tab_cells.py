@@ -2,21 +2,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from generator.importers import tab_cells
 from generator.importers.base import RawPlan, RawTask
+from tests.helpers import SOURCES, other_sources
 
-SOURCES = Path(__file__).resolve().parents[1] / "site_data" / "sources"
 SOURCE = SOURCES / "000_acdabe4e565eb526.txt"
-OTHER_SOURCES = [
-    "001_ad703b9d0ec3c11c.txt",
-    "002_2e6bec67672e9675.txt",
-    "003_2fd57c1ac15aeeb3.txt",
-    "004_200ffe01f1f38338.txt",
-]
+OTHER_SOURCES = other_sources(SOURCE.name)
 HEADER_LAST_LINE = 7  # 序号/工作任务/具体要求/责任单位/完成时限 are lines 3-7
 
 L1_FOCUS = "突出重点领域，推动高质量政务公开"

@@ -3,21 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 
 from generator.importers import web_notice
 from generator.importers.base import RawPlan
+from tests.helpers import SOURCES, other_sources
 
-SOURCES = Path(__file__).resolve().parents[1] / "site_data" / "sources"
 SOURCE = SOURCES / "001_ad703b9d0ec3c11c.txt"
-OTHER_SOURCES = [
-    "000_acdabe4e565eb526.txt",
-    "002_2e6bec67672e9675.txt",
-    "003_2fd57c1ac15aeeb3.txt",
-    "004_200ffe01f1f38338.txt",
-]
+OTHER_SOURCES = other_sources(SOURCE.name)
 
 SEC1 = "一、推进绿色低碳高质量发展信息公开"
 SEC1_1 = "(一)围绕稳经济、促活力强化公开"
