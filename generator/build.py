@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import importlib
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -24,7 +22,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
-from generator import opendata, render
+from generator import opendata, render, search as search_index
 from generator.errors import BuildError, DataError
 from generator.loader import load_site
 from generator.views import DATA_URL
@@ -102,14 +100,6 @@ def _run_mkdocs(config_file: Path, base: MkDocsConfig, docs_dir: Path, site_dir:
         mkdocs_build(config)
 
 
-def _index_search(site_dir: Path) -> None:
-    """Run generator.search.index_site when that module exists (it is optional)."""
-    if importlib.util.find_spec("generator.search") is None:
-        return
-    search = importlib.import_module("generator.search")
-    search.index_site(site_dir)
-
-
 def _replace_dir(new: Path, out_dir: Path) -> None:
     """Put `new` at `out_dir`: two renames on one file system, the old copy removed last."""
     old = None
@@ -155,7 +145,7 @@ def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdoc
             raise BuildError(f"MkDocs 生成失败（严格模式，警告也算失败）：{exc}") from exc
         if search:
             try:
-                _index_search(site_dir)
+                search_index.index_site(site_dir)
             except BuildError:
                 raise
             except Exception as exc:

@@ -1,5 +1,9 @@
-"""Paths shared by the tests."""
+"""Paths and expectations shared by the tests."""
+from collections import defaultdict
 from pathlib import Path
+
+from generator import views
+from generator.model import Site
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "site_data"
@@ -18,3 +22,19 @@ SOURCES = DATA / "sources"
 def other_sources(name: str) -> list[str]:
     """The seed files other than `name`: a layout's detector must refuse each of them."""
     return sorted(p.name for p in SOURCES.glob("*.txt") if p.name != name)
+
+
+def search_filter_values(site: Site) -> dict[str, dict[str, set[str]]]:
+    """Search filter -> value -> URLs ("/changqing/2022/1/") of the tasks that carry it, from
+    the data: units by canonical name, lead and shared alike."""
+    values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for task in site.tasks:
+        url = "/" + views.task_url(task)
+        values["district"][task.plan.district.name].add(url)
+        values["year"][str(task.plan.year)].add(url)
+        values["deadline"][views.deadline_facet(task.deadline)].add(url)
+        for task_unit in task.units:
+            values["unit"][task_unit.unit.name].add(url)
+        for theme in task.themes:
+            values["theme"][theme.name].add(url)
+    return {name: dict(by_value) for name, by_value in values.items()}

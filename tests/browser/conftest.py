@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
+from urllib.parse import quote, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
@@ -85,6 +86,8 @@ class PageType:
     optional: bool = False
 
 
+SEARCH_PAGE_QUERY = "营商环境"  # more than one screen of results: cards and "显示更多结果"
+
 PAGE_TYPES = [
     PageType("home", lambda s: "/"),
     PageType("district", lambda s: f"/{_first_plan(s).district.slug}/"),
@@ -95,9 +98,14 @@ PAGE_TYPES = [
     PageType("deadlines", lambda s: "/deadlines/"),
     PageType("help", lambda s: "/help/"),
     PageType("staff-guide", lambda s: "/staff-guide/", optional=True),
-    PageType("search", lambda s: "/search/", optional=True),
+    # The search page with a query, so its result cards and filters are checked too.
+    PageType("search", lambda s: "/search/?q=" + quote(SEARCH_PAGE_QUERY)),
 ]
 PAGE_TYPE_NAMES = [p.name for p in PAGE_TYPES]
+
+# assets/search.js marks #zw-search with data-state; true at once on every other page.
+SEARCH_SETTLED = """() => { const box = document.getElementById('zw-search');
+                         return !box || ['done', 'idle', 'error'].includes(box.dataset.state); }"""
 
 
 @pytest.fixture(scope="session")
@@ -112,7 +120,7 @@ def page_paths(real_site: Site, site_dir: Path) -> dict[str, str | None]:
     paths: dict[str, str | None] = {}
     for page_type in PAGE_TYPES:
         path = page_type.path(real_site)
-        built = (site_dir / path.strip("/") / "index.html").is_file()
+        built = (site_dir / urlsplit(path).path.strip("/") / "index.html").is_file()
         if not built and not page_type.optional:
             raise AssertionError(f"{page_type.name} page {path} was not built")
         paths[page_type.name] = path if built else None
@@ -231,6 +239,7 @@ def visit(shared_context, base_url: str) -> Iterator[Callable[..., Visit]]:
         page.on("console", lambda msg: msg.type == "error" and result.errors.append(msg.text))
         page.on("pageerror", lambda error: result.errors.append(str(error)))
         page.goto(base_url + path, wait_until="load")
+        page.wait_for_function(SEARCH_SETTLED)  # the search page shows its results after load
         install_checks(page)
         return result
 
