@@ -293,3 +293,28 @@ def test_address_keeps_query_and_filters(browser, base_url, real_site) -> None:
         assert status_count(page) >= len(expected) > 0
     finally:
         context.close()
+
+
+def test_unit_list_keeps_only_the_units_with_results(browser, base_url, real_site) -> None:
+    """With a district chosen, the unit filter offers that district's units, each with the
+    number of its tasks there, and not the hundred-odd units of the other districts."""
+    district = real_site.plans[0].district.name
+    in_district = search_filter_values(real_site)["district"][district]
+    expected = {name: len(urls & in_district) for name, urls in search_filter_values(real_site)["unit"].items()
+                if urls & in_district}
+    context = new_context(browser, 375)
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/search/?district={quote(district)}")
+        page.wait_for_function(SEARCH_SETTLED)
+        labels = page.locator("#zw-filter-unit option").all_inner_texts()
+        assert labels[0] == "全部单位"
+        got = {}
+        for label in labels[1:]:
+            match = re.fullmatch(r"(.+)（(\d+)项）", label)
+            assert match, label
+            got[match.group(1)] = int(match.group(2))
+        assert got == expected
+        assert len(expected) < len(search_filter_values(real_site)["unit"])
+    finally:
+        context.close()

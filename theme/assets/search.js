@@ -93,7 +93,10 @@ function sortedValues(name, values) {
 /* Options list every value on the site, each with the number of tasks choosing it would
    show: for the current search and the other conditions, or on the whole site before any
    search. A filter that already has a value shows no numbers: Pagefind counts only the
-   results that match it, so every other value would read 0. */
+   results that match it, so every other value would read 0. The unit list (over a hundred
+   names) keeps only the units that have results, so a reader need not scroll past the rest. */
+const SHORTENED = new Set(["unit"]);
+
 function fillFilters(counts, filters) {
   for (const name of FILTERS) {
     const select = selects[name];
@@ -102,6 +105,7 @@ function fillFilters(counts, filters) {
     const numbers = !counts ? allFilters[name] : filters[name] ? null : counts[name] || {};
     while (select.options.length > 1) select.remove(1);
     for (const value of values) {
+      if (numbers && SHORTENED.has(name) && !numbers[value]) continue;
       const label = name === "year" ? `${value}年` : value;
       select.add(new Option(numbers ? `${label}（${numbers[value] || 0}项）` : label, value));
     }
