@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
@@ -82,11 +83,12 @@ def _source_date_epoch(epoch: int) -> Iterator[None]:
 
 
 def _run_mkdocs(config_file: Path, base: MkDocsConfig, docs_dir: Path, site_dir: Path, nav: list,
-                dates: ReferenceDates) -> None:
+                dates: ReferenceDates, site_url: str | None) -> None:
     extra = dict(base.extra)
     extra.update(as_of=dates.as_of.isoformat(), data_updated=dates.data_updated.isoformat())
     config = load_config(
         str(config_file),
+        site_url=site_url or base.site_url,
         docs_dir=str(docs_dir),
         site_dir=str(site_dir),
         nav=nav,
@@ -111,14 +113,28 @@ def _replace_dir(new: Path, out_dir: Path) -> None:
         shutil.rmtree(old)
 
 
+def _check_site_url(site_url: str | None) -> str | None:
+    """The address the site is published at, ending in "/" (None: not known, links stay
+    relative to the host's root)."""
+    if not site_url:
+        return None
+    parts = urlsplit(site_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise BuildError(f"网站地址 {site_url!r} 不对：要写完整的地址，如 https://example.github.io/zwgk/")
+    return site_url if site_url.endswith("/") else site_url + "/"
+
+
 def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdocs.yml"),
-               search: bool = True) -> None:
+               search: bool = True, site_url: str | None = None) -> None:
     """Build the whole site from `data_dir` into `out_dir`.
 
+    `site_url` is where it will be published (for the links in the open data and the 404
+    page); mkdocs.yml's site_url when not given.
     Raises DataError when the data are invalid and BuildError when a render, MkDocs or
     search step fails; in both cases `out_dir` is left as it was.
     """
     data_dir, out_dir, config_file = Path(data_dir), Path(out_dir).resolve(), Path(config_file).resolve()
+    site_url = _check_site_url(site_url)
     site = load_site(data_dir)  # DataError names file and line
     dates = reference_dates(data_dir)
     try:
@@ -134,13 +150,13 @@ def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdoc
             render.copy_content(Path(base.docs_dir), docs_dir)
             nav = render.render_pages(site, docs_dir, as_of=dates.as_of)
             render.copy_sources(site, docs_dir)
-            opendata.write_open_data(site, docs_dir / DATA_URL, base.site_url or "/")
+            opendata.write_open_data(site, docs_dir / DATA_URL, site_url or base.site_url or "/")
         except (OSError, ValueError) as exc:
             raise BuildError(f"生成页面失败：{exc}") from exc
         except Exception as exc:  # a template error names the template and line
             raise BuildError(f"页面模板出错：{type(exc).__name__}: {exc}") from exc
         try:
-            _run_mkdocs(config_file, base, docs_dir, site_dir, nav, dates)
+            _run_mkdocs(config_file, base, docs_dir, site_dir, nav, dates, site_url)
         except (MkDocsException, SystemExit) as exc:
             raise BuildError(f"MkDocs 生成失败（严格模式，警告也算失败）：{exc}") from exc
         if search:

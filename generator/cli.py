@@ -29,13 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--force", action="store_true", help="覆盖已有的计划文件")
 
     p = sub.add_parser("build", help="生成网站")
-    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    p.add_argument("--no-search", action="store_true", help="不建立搜索索引（更快，仅供调试）")
+    _add_build_options(p)
 
     p = sub.add_parser("serve", help="生成并在本机预览网站")
-    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    _add_build_options(p)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--no-build", action="store_true", help="直接预览已生成的网站")
@@ -52,6 +49,14 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as exc:
         print(f"生成失败：{exc}\n上一次生成的网站保持不变。", file=sys.stderr)
         return 1
+
+
+def _add_build_options(p: argparse.ArgumentParser) -> None:
+    """What `build` takes; `serve` builds first, so it takes the same."""
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    p.add_argument("--no-search", action="store_true", help="不建立搜索索引（更快，仅供调试）")
+    p.add_argument("--site-url", help="网站发布后的完整地址，如 https://example.github.io/zwgk/（用于开放数据里的链接和 404 页）")
 
 
 def _print_problems(problems: list[Problem], fmt: str) -> None:
@@ -93,7 +98,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build_site
 
-    build_site(args.data, args.out, search=not args.no_search)
+    build_site(args.data, args.out, search=not args.no_search, site_url=args.site_url)
     print(f"网站已生成：{args.out}")
     return 0
 

@@ -82,7 +82,7 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
         raise FileNotFoundError(f"{site_dir} 里没有生成好的网站，请先运行 python -m generator build")
     with make_server(site_dir, host, port) as server:
         shown_host, shown_port = server.server_address[:2]
-        print(f"正在预览：http://{shown_host}:{shown_port}/  （按 Ctrl+C 停止）")
+        print(f"正在预览：http://{shown_host}:{shown_port}/  （按 Ctrl+C 停止）", flush=True)
         try:
             server.serve_forever()
         except KeyboardInterrupt:

@@ -225,7 +225,7 @@ def test_publish_permissions_are_least_privilege():
             assert granted == {"pages": "write", "id-token": "write"}
         else:
             assert set(granted.values()) <= {"read", "none"}, f"{job_id} can write: {granted}"
-            assert set(granted) <= {"contents"}, f"{job_id} asks for more than contents: {granted}"
+            assert set(granted) <= {"contents", "pages"}, f"{job_id} asks for more than contents and pages: {granted}"
 
 
 def test_publish_never_races():
@@ -252,11 +252,15 @@ def test_publish_uses_the_official_pages_actions():
     # The uploaded folder is the one the build wrote.
     build = workflow["jobs"][build_id]
     build_cmds = [s for s in run_scripts(build) if "generator build" in s]
-    assert build_cmds == ["python -m generator build --out site"]
+    assert build_cmds == ['python -m generator build --out site --site-url "$SITE_URL"']
+    # ...for the address Pages will publish it at, read by configure-pages before the build.
+    [build_step] = [s for s in steps(build) if s.get("run") == build_cmds[0]]
+    [configure] = [s for s in steps(build) if action(s) == "actions/configure-pages"]
+    assert build_step["env"]["SITE_URL"] == f"${{{{ steps.{configure['id']}.outputs.base_url }}}}"
     [upload] = [s for s in steps(build) if action(s) == "actions/upload-pages-artifact"]
     assert upload["with"]["path"] == "site"
     order = [s.get("run") or action(s) for s in steps(build)]
-    assert order.index(build_cmds[0]) < order.index("actions/upload-pages-artifact")
+    assert order.index("actions/configure-pages") < order.index(build_cmds[0]) < order.index("actions/upload-pages-artifact")
 
 
 def test_publish_build_needs_full_history():
