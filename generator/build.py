@@ -88,7 +88,7 @@ def _run_mkdocs(config_file: Path, base: MkDocsConfig, docs_dir: Path, site_dir:
     extra.update(as_of=dates.as_of.isoformat(), data_updated=dates.data_updated.isoformat())
     config = load_config(
         str(config_file),
-        site_url=site_url or base.site_url,
+        site_url=site_url,
         docs_dir=str(docs_dir),
         site_dir=str(site_dir),
         nav=nav,
@@ -141,6 +141,7 @@ def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdoc
         base = load_config(str(config_file))  # its docs_dir (content/) holds the hand-written pages
     except MkDocsException as exc:
         raise BuildError(f"{config_file} 有误：{exc}") from exc
+    site_url = site_url or base.site_url
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.build-"))
     try:
@@ -150,7 +151,7 @@ def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdoc
             render.copy_content(Path(base.docs_dir), docs_dir)
             nav = render.render_pages(site, docs_dir, as_of=dates.as_of)
             render.copy_sources(site, docs_dir)
-            opendata.write_open_data(site, docs_dir / DATA_URL, site_url or base.site_url or "/")
+            opendata.write_open_data(site, docs_dir / DATA_URL, site_url or "/")
         except (OSError, ValueError) as exc:
             raise BuildError(f"生成页面失败：{exc}") from exc
         except Exception as exc:  # a template error names the template and line
