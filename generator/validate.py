@@ -58,12 +58,30 @@ def data_root(path: Path) -> Path:
 
 @cache
 def _schema(root: Path, kind: str) -> dict[str, Any]:
-    return json.loads((root / "schema" / SCHEMAS[kind]).read_text(encoding="utf-8"))
+    """The JSON Schema for one kind of file; DataError when it is missing or broken."""
+    path = root / "schema" / SCHEMAS[kind]
+    try:
+        return json.loads(yamlio.read_bytes(path).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError([Problem(path, getattr(exc, "lineno", None), getattr(exc, "colno", None), "",
+                                 f"数据格式说明（JSON Schema）文件损坏：{exc}。",
+                                 "从仓库恢复这个文件（git checkout -- 文件名），不要手工改动。")]) from None
+    except DataError as exc:
+        raise DataError([Problem(path, None, None, "", f"缺少数据格式说明文件 schema/{SCHEMAS[kind]}（{p.message}）",
+                                 "从仓库恢复 site_data/schema 文件夹（git checkout -- site_data/schema）。")
+                         for p in exc.problems]) from None
 
 
 def read_dataset(root: Path) -> DataSet:
     """Read every data file, collecting problems instead of stopping at the first."""
     ds = DataSet(root)
+    if not root.is_dir():
+        ds.problems.append(Problem(root, None, None, "", "找不到数据文件夹。", "检查路径；数据默认在 site_data/。"))
+        return ds
+    if not (root / "themes.yaml").exists() and not (root / "themes.yaml").is_symlink():
+        ds.problems.append(Problem(root / "themes.yaml", None, None, "", "缺少主题文件 themes.yaml。",
+                                   "从仓库恢复 site_data/themes.yaml（git checkout -- site_data/themes.yaml）。"))
+        return ds
     ds.themes = _read(root / "themes.yaml", "themes", ds)
     for path in sorted((root / "units").glob("*.yaml")):
         loaded = _read(path, "units", ds)
@@ -84,11 +102,12 @@ def read_dataset(root: Path) -> DataSet:
 def _read(path: Path, kind: str, ds: DataSet) -> Loaded | None:
     try:
         data, positions = yamlio.load(path)
+        schema = _schema(ds.root, kind)
     except DataError as exc:
-        ds.problems.extend(exc.problems)
+        ds.problems.extend(p for p in exc.problems if p not in ds.problems)
         return None
     loaded = Loaded(path, data, positions)
-    errors = sorted(jsonschema.Draft202012Validator(_schema(ds.root, kind)).iter_errors(data),
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data),
                     key=lambda e: yamlio.position(positions, tuple(e.absolute_path)))
     for error in errors:
         ds.problems.append(_schema_problem(loaded, error))
