@@ -1,9 +1,12 @@
 """Build the site: load and validate the data, write the pages, run MkDocs, index for search.
 
-Everything is written into a temporary folder beside the output folder; only when every
-step succeeded does it replace the output folder, so a failed build leaves the previous
-site exactly as it was. Nothing depends on the clock: the reference date for "due soon"
-comes from SOURCE_DATE_EPOCH, else git, else the data files (see `reference_dates`).
+Everything is written into a work folder beside the output folder (`.site.build-XXXX/`); only
+when every step succeeded does it replace the output folder, so a failed, interrupted (Ctrl+C)
+or disk-full build leaves the previous site exactly as it was. Nothing depends on the clock:
+the reference date for "due soon" comes from SOURCE_DATE_EPOCH, else git, else the data files
+(see `reference_dates`).
+
+How the output folder is replaced, locked and repaired: generator/outdir.py.
 """
 from __future__ import annotations
 
@@ -23,9 +26,10 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
-from generator import opendata, render, search as search_index
+from generator import opendata, outdir, pages, render, search as search_index
 from generator.errors import BuildError, DataError
 from generator.loader import load_site
+from generator.model import Site
 from generator.views import DATA_URL
 
 __all__ = ["build_site", "BuildError", "DataError", "reference_dates"]
@@ -85,7 +89,8 @@ def _source_date_epoch(epoch: int) -> Iterator[None]:
 def _run_mkdocs(config_file: Path, base: MkDocsConfig, docs_dir: Path, site_dir: Path, nav: list,
                 dates: ReferenceDates, site_url: str | None) -> None:
     extra = dict(base.extra)
-    extra.update(as_of=dates.as_of.isoformat(), data_updated=dates.data_updated.isoformat())
+    extra.update(as_of=dates.as_of.isoformat(), data_updated=dates.data_updated.isoformat(),
+                 footer_links=pages.footer_links())
     config = load_config(
         str(config_file),
         site_url=site_url,
@@ -102,17 +107,6 @@ def _run_mkdocs(config_file: Path, base: MkDocsConfig, docs_dir: Path, site_dir:
         mkdocs_build(config)
 
 
-def _replace_dir(new: Path, out_dir: Path) -> None:
-    """Put `new` at `out_dir`: two renames on one file system, the old copy removed last."""
-    old = None
-    if out_dir.exists():
-        old = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.old-"))
-        os.replace(out_dir, old / "site")
-    os.replace(new, out_dir)
-    if old is not None:
-        shutil.rmtree(old)
-
-
 def _check_site_url(site_url: str | None) -> str | None:
     """The address the site is published at, ending in "/" (None: not known, links stay
     relative to the host's root)."""
@@ -125,49 +119,77 @@ def _check_site_url(site_url: str | None) -> str | None:
 
 
 def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdocs.yml"),
-               search: bool = True, site_url: str | None = None) -> None:
+               search: bool = True, site_url: str | None = None,
+               lock_timeout: float = outdir.LOCK_TIMEOUT_S, progress_dir: Path | None = None) -> None:
     """Build the whole site from `data_dir` into `out_dir`.
 
     `site_url` is where it will be published (for the links in the open data and the 404
     page); mkdocs.yml's site_url when not given.
     Raises DataError when the data are invalid and BuildError when a render, MkDocs or
-    search step fails; in both cases `out_dir` is left as it was.
+    search step fails, the disk is full, or another build into `out_dir` did not end within
+    `lock_timeout` seconds; in all these cases, and on KeyboardInterrupt, `out_dir` is left
+    as it was.
     """
     data_dir, out_dir, config_file = Path(data_dir), Path(out_dir).resolve(), Path(config_file).resolve()
     site_url = _check_site_url(site_url)
-    site = load_site(data_dir)  # DataError names file and line
+    site = load_site(data_dir, progress_dir)  # DataError names file and line; progress_dir None: data_dir/progress
     dates = reference_dates(data_dir)
     try:
         base = load_config(str(config_file))  # its docs_dir (content/) holds the hand-written pages
     except MkDocsException as exc:
         raise BuildError(f"{config_file} 有误：{exc}") from exc
     site_url = site_url or base.site_url
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.build-"))
+    with outdir.guarded("准备输出文件夹", out_dir):
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with outdir.output_lock(out_dir, lock_timeout):
+        with outdir.guarded("清理上次中断的生成留下的文件夹", out_dir):
+            outdir.recover(out_dir)
+            work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=outdir.work_prefix(out_dir)))
+        try:  # Ctrl+C (KeyboardInterrupt) passes through: the work folder goes, the old site stays
+            docs_dir, site_dir = work / "docs", work / "site"
+            nav = _render_step(site, Path(base.docs_dir), docs_dir, dates, site_url, out_dir)
+            _mkdocs_step(config_file, base, docs_dir, site_dir, nav, dates, site_url, out_dir)
+            if search:
+                _search_step(site_dir, out_dir)
+            with outdir.interrupts_ignored(), outdir.guarded("替换网站文件夹", out_dir):
+                outdir.publish(site_dir, out_dir)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _render_step(site: Site, content_dir: Path, docs_dir: Path, dates: ReferenceDates,
+                 site_url: str | None, out_dir: Path) -> list:
+    """Write the Markdown pages, the sources and the open data; returns the nav."""
     try:
-        docs_dir, site_dir = work / "docs", work / "site"
         docs_dir.mkdir()
-        try:
-            render.copy_content(Path(base.docs_dir), docs_dir)
-            nav = render.render_pages(site, docs_dir, as_of=dates.as_of)
-            render.copy_sources(site, docs_dir)
-            opendata.write_open_data(site, docs_dir / DATA_URL, site_url or "/")
-        except (OSError, ValueError) as exc:
-            raise BuildError(f"生成页面失败：{exc}") from exc
-        except Exception as exc:  # a template error names the template and line
-            raise BuildError(f"页面模板出错：{type(exc).__name__}: {exc}") from exc
-        try:
-            _run_mkdocs(config_file, base, docs_dir, site_dir, nav, dates, site_url)
-        except (MkDocsException, SystemExit) as exc:
-            raise BuildError(f"MkDocs 生成失败（严格模式，警告也算失败）：{exc}") from exc
-        if search:
-            try:
-                search_index.index_site(site_dir)
-            except BuildError:
-                raise
-            except Exception as exc:
-                raise BuildError(f"建立搜索索引失败：{type(exc).__name__}: {exc}") from exc
-        _replace_dir(site_dir, out_dir)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        render.copy_content(content_dir, docs_dir)
+        nav = render.render_pages(site, docs_dir, as_of=dates.as_of)
+        render.copy_sources(site, docs_dir)
+        opendata.write_open_data(site, docs_dir / DATA_URL, site_url or "/", as_of=dates.as_of)
+    except BuildError:
+        raise
+    except Exception as exc:  # a template error names the template and line
+        message = (f"生成页面失败：{exc}" if isinstance(exc, ValueError)
+                   else f"页面模板出错：{type(exc).__name__}: {exc}")
+        raise outdir.failure(exc, "生成页面", out_dir, message) from exc
+    return nav
+
+
+def _mkdocs_step(config_file: Path, base: MkDocsConfig, docs_dir: Path, site_dir: Path, nav: list,
+                 dates: ReferenceDates, site_url: str | None, out_dir: Path) -> None:
+    try:
+        _run_mkdocs(config_file, base, docs_dir, site_dir, nav, dates, site_url)
+    except (MkDocsException, SystemExit) as exc:
+        raise BuildError(f"MkDocs 生成失败（严格模式，警告也算失败）：{exc}") from exc
+    except Exception as exc:  # disk full, or a plugin's own error
+        raise outdir.failure(exc, "MkDocs 生成网页", out_dir, f"MkDocs 生成失败：{type(exc).__name__}: {exc}") from exc
+
+
+def _search_step(site_dir: Path, out_dir: Path) -> None:
+    try:
+        search_index.index_site(site_dir)
+    except BuildError:
+        raise
+    except Exception as exc:
+        raise outdir.failure(exc, "建立搜索索引", out_dir, f"建立搜索索引失败：{type(exc).__name__}: {exc}") from exc
 

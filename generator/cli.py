@@ -6,9 +6,12 @@ import sys
 from pathlib import Path
 
 from generator.errors import BuildError, DataError, Problem
+from generator.serve import ServeError
 
 DEFAULT_DATA = Path("site_data")
 DEFAULT_OUT = Path("site")
+BUILD_CANCELLED = "已取消生成，上一次生成的网站保持不变。"
+EXIT_INTERRUPTED = 130  # what shells report for a program stopped by Ctrl+C (128 + SIGINT)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("paths", nargs="*", type=Path, help="数据文件或文件夹（默认 site_data）")
     p.add_argument("--format", choices=("text", "github"), default="text", help="github：输出 GitHub Actions 注释")
     p.add_argument("--summary", type=Path, help="把 Markdown 摘要追加到这个文件（如 $GITHUB_STEP_SUMMARY）")
+    p.add_argument("--progress", type=Path, help="进展报告文件夹（默认 数据文件夹/progress；示例：examples/progress）")
 
     p = sub.add_parser("import", help="把任务分解表的纯文本导入成计划 YAML 草稿")
     p.add_argument("source", type=Path)
@@ -40,6 +44,26 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("summary", help="检查数据并列出各计划的任务数")
     p.add_argument("--data", type=Path, default=DEFAULT_DATA)
 
+    p = sub.add_parser("report", help="给一项任务追加一份进展报告（site_data/progress/计划.yaml）")
+    p.add_argument("plan", help="计划，如 changqing-2022")
+    p.add_argument("task", help="任务序号，如 23")
+    p.add_argument("--status", required=True, help="未启动 / 推进中 / 已完成 / 常态推进 / 已调整")
+    p.add_argument("--text", required=True, help="做了什么，用平实的话写")
+    p.add_argument("--date", help="报告日期 YYYY-MM-DD（默认今天，中国时间）")
+    p.add_argument("--unit", help="报送单位，写单位名录里的名称，如 区民政局")
+    p.add_argument("--reason", help="已调整的原因（状态是已调整时必填）")
+    p.add_argument("--evidence", help="佐证材料的公开 https 链接")
+    p.add_argument("--evidence-title", help="佐证材料的标题（默认“佐证材料”）")
+    p.add_argument("--evidence-date", help="佐证材料的发布日期 YYYY-MM-DD")
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+
+    p = sub.add_parser("import-progress", help="把单位报来的进展表（.xlsx 或 .csv）导入进展报告")
+    p.add_argument("file", type=Path, help="进展表文件")
+    p.add_argument("plan", help="计划，如 changqing-2022")
+    p.add_argument("--unit", help="报送单位（表格里没有“报送单位”列时用）")
+    p.add_argument("--date", help="报告日期 YYYY-MM-DD（表格里没有“报送日期”列时用；默认今天，中国时间）")
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)
@@ -49,6 +73,17 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as exc:
         print(f"生成失败：{exc}\n上一次生成的网站保持不变。", file=sys.stderr)
         return 1
+    except ServeError as exc:
+        print(f"无法预览：{exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # Ctrl+C: a build has already removed its work folder
+        print(BUILD_CANCELLED if args.command in ("build", "serve") else "已取消。", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as exc:  # what no command turned into its own message: still no traceback
+        where = f"{exc.filename}：" if exc.filename else ""
+        print(f"读写文件出错：{where}{exc.strerror or exc}。请检查这个文件或文件夹的路径、权限和磁盘空间后重试。",
+              file=sys.stderr)
+        return 1
 
 
 def _add_build_options(p: argparse.ArgumentParser) -> None:
@@ -57,6 +92,7 @@ def _add_build_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=DEFAULT_OUT)
     p.add_argument("--no-search", action="store_true", help="不建立搜索索引（更快，仅供调试）")
     p.add_argument("--site-url", help="网站发布后的完整地址，如 https://example.github.io/zwgk/（用于开放数据里的链接和 404 页）")
+    p.add_argument("--progress", type=Path, help="进展报告文件夹（默认 数据文件夹/progress；示例：examples/progress）")
 
 
 def _print_problems(problems: list[Problem], fmt: str) -> None:
@@ -67,10 +103,17 @@ def _print_problems(problems: list[Problem], fmt: str) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from generator.validate import data_root, summary_markdown, validate
+    from generator.progress import format_warning
+    from generator.validate import check, data_root, read_dataset, summary_markdown
 
     roots = sorted({data_root(p) for p in (args.paths or [DEFAULT_DATA])})
-    problems = [p for root in roots for p in validate(root)]
+    problems, warnings = [], []
+    for root in roots:
+        ds = read_dataset(root, args.progress)
+        problems += check(ds)
+        warnings += ds.warnings
+    for warning in warnings:  # 警告 lines: worth a look, but they do not fail the check
+        print(format_warning(warning, args.format), file=sys.stderr if args.format == "text" else sys.stdout)
     _print_problems(problems, args.format)
     if args.summary:
         with args.summary.open("a", encoding="utf-8") as handle:
@@ -98,7 +141,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build_site
 
-    build_site(args.data, args.out, search=not args.no_search, site_url=args.site_url)
+    build_site(args.data, args.out, search=not args.no_search, site_url=args.site_url, progress_dir=args.progress)
     print(f"网站已生成：{args.out}")
     return 0
 
@@ -106,7 +149,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from generator.serve import serve
 
-    if not args.no_build:
+    if args.no_build:
+        from generator.outdir import recover_site
+
+        recover_site(args.out)  # puts the site back if a build was killed half-way through the swap
+    else:
         cmd_build(args)
     serve(args.out, host=args.host, port=args.port)
     return 0
@@ -122,4 +169,17 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"validate": cmd_validate, "import": cmd_import, "build": cmd_build, "serve": cmd_serve, "summary": cmd_summary}
+def cmd_report(args: argparse.Namespace) -> int:
+    from generator.report_cmd import run_report
+
+    return run_report(args)
+
+
+def cmd_import_progress(args: argparse.Namespace) -> int:
+    from generator.report_cmd import run_import
+
+    return run_import(args)
+
+
+COMMANDS = {"validate": cmd_validate, "import": cmd_import, "build": cmd_build, "serve": cmd_serve, "summary": cmd_summary,
+            "report": cmd_report, "import-progress": cmd_import_progress}

@@ -1,6 +1,7 @@
 """Errors that name the file, the line and what to do."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,13 +15,19 @@ class Problem:
     message: str  # what is wrong, in Chinese
     hint: str = ""  # what to do, in Chinese
 
+    def __post_init__(self) -> None:
+        # Messages quote the data; a lone surrogate or control character in it must not crash
+        # the print or the summary file, nor move a terminal's cursor.
+        for name in ("field", "message", "hint"):
+            object.__setattr__(self, name, printable(getattr(self, name)))
+
     @property
     def display_path(self) -> str:
         """The file relative to the working folder where possible: shorter, and what GitHub expects."""
         try:
-            return str(self.file.resolve().relative_to(Path.cwd().resolve()))
+            return printable(str(self.file.resolve().relative_to(Path.cwd().resolve())))
         except ValueError:
-            return str(self.file)
+            return printable(str(self.file))
 
     def location(self) -> str:
         where = self.display_path
@@ -37,7 +44,7 @@ class Problem:
 
     def format_github(self) -> str:
         """A GitHub Actions workflow command, so the error shows on the changed line."""
-        props = [f"file={self.display_path}"]
+        props = [f"file={_gh_escape_prop(self.display_path)}"]
         if self.line is not None:
             props.append(f"line={self.line}")
         if self.column is not None:
@@ -47,12 +54,27 @@ class Problem:
         return f"::error {','.join(props)}::{_gh_escape_data(text)}"
 
 
+# GitHub's workflow-command rules: a message escapes % CR LF; a property (file=, title=) also : and ,.
 def _gh_escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _gh_escape_prop(text: str) -> str:
     return _gh_escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def unusable_char(ch: str) -> bool:
+    """A control character other than newline and tab, or a lone surrogate (which UTF-8
+    cannot encode): nothing a page, a spreadsheet or a terminal should receive."""
+    return unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\n\t"
+
+
+def printable(text: str) -> str:
+    """`text` with each control character (but newline and tab) and lone surrogate written as
+    its escape, e.g. \\x00 or \\udc80: safe to print and to write as UTF-8."""
+    if text.isprintable():
+        return text
+    return "".join(ascii(ch)[1:-1] if unusable_char(ch) else ch for ch in text)
 
 
 class DataError(Exception):

@@ -10,12 +10,14 @@ from pathlib import Path
 
 from generator.errors import DataError
 from generator.model import Deadline, District, Note, Plan, Section, Site, Task, TaskUnit, Theme, Unit
+from generator.progress import attach_reports
 from generator.themes import task_themes
 from generator.validate import DataSet, check, read_dataset
 
 
-def load_site(data_dir: Path) -> Site:
-    ds = read_dataset(Path(data_dir))
+def load_site(data_dir: Path, progress_dir: Path | None = None) -> Site:
+    """`progress_dir`: where the progress reports are (None: data_dir/progress, the real ones)."""
+    ds = read_dataset(Path(data_dir), progress_dir)
     problems = check(ds)
     if problems:
         raise DataError(problems)
@@ -29,11 +31,12 @@ def build_site(ds: DataSet) -> Site:
     units = {slug: [_unit(slug, u) for u in reg.data["units"]] for slug, reg in sorted(ds.registries.items())}
     plans = [_plan(p.path, p.data, units, themes) for p in ds.plans]
     plans.sort(key=lambda p: (p.district.slug, p.year))
+    attach_reports(ds, plans, units)
     return Site(plans=plans, units=units, themes=themes)
 
 
 def _unit(slug: str, data: dict) -> Unit:
-    return Unit(data["id"], slug, data["name"], tuple(data.get("aliases", [])), data["kind"])
+    return Unit(data["id"], slug, data["name"], tuple(data.get("aliases", [])), data["kind"], tuple(data.get("members", [])))
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -42,6 +42,7 @@ class Unit:
     name: str  # canonical name
     aliases: tuple[str, ...]  # other printed forms
     kind: str  # "office" (one unit) or "collective" (各街镇, 区政府各部门 ...)
+    members: tuple[str, ...] = ()  # collective: ids of the offices its tasks bind (区政府各部门 -> every department)
 
     @property
     def key(self) -> str:
@@ -112,6 +113,8 @@ class Task:
     notes: list[Note]
     source_line: int | None
     plan: "Plan" = field(repr=False, default=None)  # type: ignore[assignment]
+    # Progress reports on this task, in file order (site_data/progress/); empty for most.
+    reports: list["Report"] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -158,3 +161,28 @@ class Site:
     @property
     def tasks(self) -> list[Task]:
         return [t for p in self.plans for t in p.tasks]
+
+
+# Progress reports (site_data/progress/<district>-<year>.yaml): what a unit says it has done on a
+# task. generator.status derives the task's status from them; docs/status-rules.md is the rule.
+REPORT_STATUSES = ("未启动", "推进中", "已完成", "常态推进", "已调整")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    title: str
+    url: str  # https only
+    published: dt.date | None
+
+
+@dataclass(frozen=True)
+class Report:
+    task_number: int
+    date: dt.date  # the report date
+    status: str  # one of REPORT_STATUSES
+    text: str  # what was done, in plain words
+    unit: Unit | None  # the reporting unit, resolved in the registry
+    unit_name: str  # as written in the progress file
+    evidence: tuple[Evidence, ...]
+    reason: str | None  # for 已调整: why (merged, cancelled by a later document ...)
+    example: bool = False  # True for made-up example reports (example data set / tests only)

@@ -10,28 +10,22 @@ from __future__ import annotations
 import datetime as dt
 import html
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import yaml
 
-from generator import opendata, views
-from generator.model import ROLE_LABELS, Plan, Site
+from generator import pages, status, views
+from generator.model import ROLE_LABELS, Site
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 
-@dataclass(frozen=True)
-class NavEntry:
-    title: str
-    file: str  # path inside docs_dir, e.g. "units/index.md"
-
-
-def make_env() -> jinja2.Environment:
+def make_env(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
+    """The template environment; `extra_dirs` are searched after generator/templates."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        loader=jinja2.FileSystemLoader([str(TEMPLATES_DIR), *map(str, extra_dirs)]),
         autoescape=True,  # every value from YAML is text, never markup
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -55,6 +49,13 @@ def make_env() -> jinja2.Environment:
         deadline_words=views.deadline_words,
         deadline_facet=views.deadline_facet,
         cn_date=views.cn_date,
+        status_inputs=lambda task: status.status_inputs(task.deadline, task.reports),
+        status_summary=views.status_summary,
+        overdue=views.overdue,
+        recent_reports=views.recent_reports,
+        last_report_date=views.last_report_date,
+        has_lead_units=views.has_lead_units,
+        plan_status_url=views.plan_status_url,
         short_text=views.short_text,
         ROLE_LABELS=ROLE_LABELS,
         UNITS_URL=views.UNITS_URL,
@@ -64,6 +65,7 @@ def make_env() -> jinja2.Environment:
         SEARCH_URL=views.SEARCH_URL,
         DUE_SOON_DAYS=views.DUE_SOON_DAYS,
     )
+    env.tests["with_lead_units"] = views.has_lead_units
     return env
 
 
@@ -98,67 +100,28 @@ class PageWriter:
         path.write_text(f"---\n{front}---\n\n{_tidy(body)}", encoding="utf-8")
 
 
-def render_pages(site: Site, docs_dir: Path, *, as_of: dt.date) -> list[Any]:
-    """Write every generated page into `docs_dir`; return the MkDocs nav.
+def render_pages(site: Site, docs_dir: Path, *, as_of: dt.date,
+                 catalogue: tuple[pages.PageKind, ...] = pages.CATALOGUE,
+                 template_dirs: tuple[Path, ...] = ()) -> list[Any]:
+    """Write every generated page of the catalogue into `docs_dir`; return the MkDocs nav.
 
     Hand-written pages (copy_content) must already be in `docs_dir`: the nav lists those found.
     """
+    reserved = pages.reserved_slugs(catalogue)
     for plan in site.plans:
-        if plan.district.slug in views.RESERVED_SLUGS:
+        if plan.district.slug in reserved:
             raise ValueError(f"区的英文简称“{plan.district.slug}”与网站的固定地址冲突，请换一个")
-    env = make_env()
-    district_views = views.district_views(site, as_of)
-    unit_views = views.unit_views(site)
-    theme_views = views.theme_views(site)
-    writer = PageWriter(docs_dir, env, {"site": site, "as_of": as_of})
-
-    writer.write("", "首页", "home.html.j2", districts=district_views)
-    for dv in district_views:
-        writer.write(views.district_url(dv.district), dv.district.name, "district.html.j2", dv=dv)
-    for plan in site.plans:
-        _write_plan(writer, plan)
-    writer.write(views.UNITS_URL, "按单位查", "units_index.html.j2",
-                 groups=views.units_by_district(unit_views))
-    for uv in unit_views:
-        writer.write(views.unit_url(uv.unit), f"{uv.unit.name}（{uv.district_name}）", "unit.html.j2", uv=uv)
-    writer.write(views.THEMES_URL, "按主题查", "themes_index.html.j2", themes=theme_views)
-    for tv in theme_views:
-        writer.write(views.theme_url(tv.theme), f"主题：{tv.theme.name}", "theme.html.j2", tv=tv)
-    writer.write(views.DEADLINES_URL, "按时间查", "deadlines.html.j2", dl=views.deadline_view(site))
-    writer.write(views.DATA_URL, "开放数据", "data.html.j2", columns=opendata.COLUMNS)
-    return _nav(district_views, docs_dir)
-
-
-def _write_plan(writer: PageWriter, plan: Plan) -> None:
-    writer.write(views.plan_url(plan), views.plan_heading(plan), "plan.html.j2", plan=plan,
-                 blocks=views.plan_blocks(plan), outline=views.plan_outline_tree(plan))
-    tasks = plan.tasks
-    for i, task in enumerate(tasks):
-        writer.write(views.task_url(task), views.task_title(task), "task.html.j2", task=task,
-                     previous=tasks[i - 1] if i > 0 else None,
-                     next=tasks[i + 1] if i + 1 < len(tasks) else None,
-                     chain=views.section_chain(plan, task.section),
-                     roles=views.task_unit_roles(task))
-
-
-# Hand-written pages in the nav, in this order, when they exist in content/.
-HELP_PAGES = (("使用帮助", "help.md"), ("关于本站", "about.md"), ("无障碍声明", "accessibility.md"),
-              ("工作人员指南", "staff-guide.md"))
-
-
-def _nav(district_views: list[views.DistrictView], docs_dir: Path) -> list[Any]:
-    """The small navigation: never task or unit pages (MkDocs cost grows with nav size)."""
-    help_pages = [{title: file} for title, file in HELP_PAGES if (docs_dir / file).is_file()]
-    help_pages.insert(min(2, len(help_pages)), {"开放数据": views.page_file(views.DATA_URL)})
-    return [
-        {"首页": "index.md"},
-        {"各区任务": [{dv.district.name: views.page_file(views.district_url(dv.district))}
-                      for dv in district_views]},
-        {"按单位查": views.page_file(views.UNITS_URL)},
-        {"按主题查": views.page_file(views.THEMES_URL)},
-        {"按时间查": views.page_file(views.DEADLINES_URL)},
-        {"帮助与说明": help_pages},
-    ]
+    sv = pages.SiteViews(site, as_of)
+    writer = PageWriter(docs_dir, make_env(template_dirs), {"site": site, "as_of": as_of, "st": sv.statuses})
+    written: dict[str, list[pages.Page]] = {}
+    for kind in catalogue:
+        if kind.template is None:
+            continue
+        written[kind.name] = list(kind.build(sv))
+        for page in written[kind.name]:
+            writer.write(page.url, page.title, kind.template, **page.context)
+    content = {p.relative_to(docs_dir).as_posix() for p in docs_dir.glob("*.md")}
+    return pages.nav(written, content, catalogue)
 
 
 def copy_content(content_dir: Path, docs_dir: Path) -> list[str]:
@@ -177,8 +140,10 @@ def copy_content(content_dir: Path, docs_dir: Path) -> list[str]:
 
 
 def copy_sources(site: Site, docs_dir: Path) -> None:
-    """Put each plan's original source text at /sources/<file>."""
+    """Put each plan's original source at /sources/<published name> (views.source_url: an
+    .html or .md source is published as text). validate has confined sources to
+    site_data/sources/ and to harmless types."""
     out = docs_dir / "sources"
     out.mkdir(parents=True, exist_ok=True)
     for plan in site.plans:
-        shutil.copyfile(plan.source, out / plan.source.name)
+        shutil.copyfile(plan.source, out / views.source_file_name(plan.source.name))

@@ -3,12 +3,21 @@
 Pagefind does not work from file://, so the site has to be served. Types are set
 explicitly (the system's mime.types may lack .wasm or know nothing of .pagefind files),
 text is declared UTF-8, and nothing is cached, so a rebuilt page shows on the next reload.
+
+Only the site's own pages are served: no folder listings (a folder without index.html is a
+404, with the site's 404 page, as on GitHub Pages), and nothing whose real path, symlinks
+followed, lies outside the served folder. The folder is looked up by name on every request,
+so after a rebuild (which swaps the folder, see generator/build.py), even one made by another
+process while this server runs, the next request shows the new site.
 """
 from __future__ import annotations
 
+import errno
 import functools
 import http.server
+import os
 from pathlib import Path
+from typing import BinaryIO
 
 MIME_TYPES = {
     "": "application/octet-stream",
@@ -37,9 +46,37 @@ MIME_TYPES = {
 }
 
 
+class ServeError(Exception):
+    """The preview cannot start; the message says why and what to do, in Chinese."""
+
+
+def _inside(root: str, path: str) -> bool:
+    """Whether `path`, symlinks followed, is `root` or below it (`root` is a real path)."""
+    real = os.path.realpath(path)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = MIME_TYPES
     quiet = False  # True: no line per request on stderr (tests)
+
+    def _root(self) -> str:
+        # Resolved per request: if the served path is a symlink, a rebuild may point it elsewhere.
+        return os.path.realpath(self.directory)
+
+    def send_head(self) -> BinaryIO | None:
+        """The base class's, once the request is known to name a page of the site: a file, or
+        a folder with an index.html, whose real path is inside the served folder."""
+        path = self.translate_path(self.path)  # already drops "..", "." and drive names
+        page = os.path.join(path, "index.html") if os.path.isdir(path) else path
+        if not (_inside(self._root(), page) and os.path.isfile(page)):
+            self.send_error(404)
+            return None
+        return super().send_head()
+
+    def list_directory(self, path: str) -> None:
+        """Never list a folder (send_head does not get here; this guards any other way in)."""
+        self.send_error(404)
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 (the base class's name)
         if not self.quiet:
@@ -52,7 +89,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Answer a missing page with the site's own 404 page, as GitHub Pages does."""
         page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
+        if code != 404 or not (_inside(self._root(), str(page)) and page.is_file()):
             super().send_error(code, message, explain)
             return
         body = page.read_bytes()
@@ -72,15 +109,32 @@ def make_server(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, *,
                 quiet: bool = False) -> http.server.ThreadingHTTPServer:
     """A server for `site_dir` (port 0 picks a free port: see `server.server_address`)."""
     handler_class = _QuietHandler if quiet else SiteHandler
-    handler = functools.partial(handler_class, directory=str(Path(site_dir).resolve()))
+    # Not resolved here: a symlinked output is followed afresh on every request.
+    handler = functools.partial(handler_class, directory=os.path.abspath(site_dir))
     return http.server.ThreadingHTTPServer((host, port), handler)
 
 
+_BIND_ERRORS = {
+    errno.EADDRINUSE: "这个端口已被别的程序占用",
+    errno.EACCES: "没有权限使用这个端口（1024 以下的端口需要管理员权限）",
+    errno.EADDRNOTAVAIL: "本机没有这个地址",
+}
+
+
 def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve `site_dir` until Ctrl+C. ServeError when there is no site or the port is taken."""
     site_dir = Path(site_dir)
-    if not (site_dir / "index.html").is_file():
-        raise FileNotFoundError(f"{site_dir} 里没有生成好的网站，请先运行 python -m generator build")
-    with make_server(site_dir, host, port) as server:
+    index = site_dir / "index.html"
+    if not index.is_file():
+        raise ServeError(f"{site_dir} 里没有生成好的网站（找不到 {index}）。"
+                         f"请先运行 python -m generator build --out {site_dir}，或去掉 --no-build 让 serve 先生成。")
+    try:
+        server = make_server(site_dir, host, port)
+    except OSError as exc:
+        reason = _BIND_ERRORS.get(exc.errno, exc.strerror or str(exc))
+        raise ServeError(f"无法在 {host}:{port} 上启动预览：{reason}。"
+                         f"请用 --port 换一个端口（如 --port {port + 1}），或用 --host 换一个地址。") from exc
+    with server:
         shown_host, shown_port = server.server_address[:2]
         print(f"正在预览：http://{shown_host}:{shown_port}/  （按 Ctrl+C 停止）", flush=True)
         try:

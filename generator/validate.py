@@ -11,18 +11,19 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import jsonschema
 
 from generator import yamlio
 from generator.deadlines import parse_deadline
-from generator.errors import DataError, Problem
+from generator.errors import DataError, Problem, unusable_char
 from generator.importers.normalize import PLACEHOLDER
 from generator.model import Theme
 from generator.themes import task_themes
 
-SCHEMAS = {"plan": "plan.schema.json", "units": "units.schema.json", "themes": "themes.schema.json"}
+SCHEMAS = {"plan": "plan.schema.json", "units": "units.schema.json", "themes": "themes.schema.json",
+           "progress": "progress.schema.json"}
 _TYPE_NAMES = {"string": "文字", "integer": "整数", "boolean": "true 或 false", "array": "列表", "object": "键值对", "null": "null"}
 
 
@@ -44,6 +45,8 @@ class DataSet:
     registries: dict[str, Loaded] = field(default_factory=dict)  # district slug -> file
     plans: list[Loaded] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    progress: list[Loaded] = field(default_factory=list)  # progress report files (generator.progress)
+    warnings: list[Problem] = field(default_factory=list)  # shown as 警告; they do not fail a check
 
 
 def data_root(path: Path) -> Path:
@@ -72,8 +75,10 @@ def _schema(root: Path, kind: str) -> dict[str, Any]:
                          for p in exc.problems]) from None
 
 
-def read_dataset(root: Path) -> DataSet:
-    """Read every data file, collecting problems instead of stopping at the first."""
+def read_dataset(root: Path, progress_dir: Path | None = None) -> DataSet:
+    """Read every data file, collecting problems instead of stopping at the first.
+
+    Progress reports come from `progress_dir` (None: root/progress, the real ones)."""
     ds = DataSet(root)
     if not root.is_dir():
         ds.problems.append(Problem(root, None, None, "", "找不到数据文件夹。", "检查路径；数据默认在 site_data/。"))
@@ -96,6 +101,9 @@ def read_dataset(root: Path) -> DataSet:
             ds.plans.append(loaded)
     if not ds.plans and not ds.problems:
         ds.problems.append(Problem(root / "plans", None, None, "", "没有任何计划文件。", "在 plans 文件夹里放入计划 YAML。"))
+    from generator.progress import read_progress  # imported here: generator.progress imports this module
+
+    read_progress(ds, progress_dir)
     return ds
 
 
@@ -148,15 +156,21 @@ def _explain(error: jsonschema.ValidationError) -> tuple[str, str]:
     if kind == "type":
         wanted = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
         names = "或".join(_TYPE_NAMES.get(t, t) for t in wanted)
-        return f"这里应是{names}，现在是“{error.instance}”。", "按要求改正；文字里有冒号等符号时，整段加引号。"
+        return f"这里应是{names}，现在是“{_shown(error.instance)}”。", "按要求改正；文字里有冒号等符号时，整段加引号。"
     if kind == "enum":
-        return f"“{error.instance}”不是允许的值。", f"只能写其中之一：{'、'.join(map(str, schema['enum']))}。"
+        return f"“{_shown(error.instance)}”不是允许的值。", f"只能写其中之一：{'、'.join(map(str, schema['enum']))}。"
     if kind == "pattern":
         if "\\d{4}" in schema["pattern"]:
-            return f"日期“{error.instance}”格式不对。", "日期写成 YYYY-MM-DD，例如 2023-07-26。"
-        return f"“{error.instance}”格式不对。", schema.get("description", "按说明改正。")
+            return f"日期“{_shown(error.instance)}”格式不对。", "日期写成 YYYY-MM-DD，例如 2023-07-26。"
+        return f"“{_shown(error.instance)}”格式不对。", schema.get("description", "按说明改正。")
     if kind == "minLength":
         return "这里不能为空。", "填上内容；原文没有时写 null。"
+    if kind == "maxLength":
+        return (f"文字太长：有 {len(error.instance)} 字，超过上限 {schema['maxLength']} 字。",
+                f"删减到 {schema['maxLength']} 字以内；是否把别的内容误粘贴进来了？")
+    if kind == "maxItems":
+        return (f"列表太长：有 {len(error.instance)} 项，超过上限 {schema['maxItems']} 项。",
+                f"减少到 {schema['maxItems']} 项以内；内容确实这么多时，分成几个文件，或请技术人员评估后调高上限。")
     if kind == "minItems":
         return "列表不能为空。", "至少写一项，或删掉这个字段。"
     if kind in ("minimum", "maximum"):
@@ -175,6 +189,13 @@ def check(ds: DataSet) -> list[Problem]:
             _add(ds, plan, ("year",), f"{key[0]} {key[1]} 年的计划已在 {seen_plans[key].name} 里。", "一个区一年只能有一个计划文件。")
         seen_plans[key] = plan.path
         _check_plan(ds, plan, names.get(key[0]), themes)
+    # What build would refuse or garble, refused here first (see the functions at the end).
+    _check_districts(ds)
+    _check_source_names(ds)
+    _check_characters(ds)
+    from generator.progress import check_progress  # imported here: generator.progress imports this module
+
+    check_progress(ds)
     return ds.problems
 
 
@@ -207,8 +228,25 @@ def _check_registries(ds: DataSet) -> dict[str, dict[str, str]]:
                     _add(ds, reg, where, f"名称“{name}”同时属于单位 {names[name]} 和 {unit['id']}。",
                          "一个名称只能对应一个单位：删掉其中一处。")
                 names[name] = unit["id"]
+        _check_members(ds, reg)
         result[slug] = names
     return result
+
+
+def _check_members(ds: DataSet, reg: Loaded) -> None:
+    """A collective's members are offices of the same registry."""
+    kinds = {unit["id"]: unit["kind"] for unit in reg.data["units"]}
+    for i, unit in enumerate(reg.data["units"]):
+        if "members" in unit and unit["kind"] != "collective":
+            _add(ds, reg, ("units", i, "members"), f"“{unit['name']}”是单个单位（office），不能有 members。",
+                 "删掉 members，或把 kind 改成 collective。")
+            continue
+        for j, member in enumerate(unit.get("members", [])):
+            if kinds.get(member) != "office":
+                close = difflib.get_close_matches(member, [k for k, v in kinds.items() if v == "office"], n=1)
+                what = "不是单个单位（office）" if member in kinds else "不在本名录里"
+                _add(ds, reg, ("units", i, "members", j), f"成员“{member}”{what}。",
+                     (f"是不是“{close[0]}”？" if close else "") + "members 里只写本名录中 kind: office 的单位代码。")
 
 
 def _check_plan(ds: DataSet, plan: Loaded, unit_names: dict[str, str] | None,
@@ -222,8 +260,7 @@ def _check_plan(ds: DataSet, plan: Loaded, unit_names: dict[str, str] | None,
     for key in ("city", "province"):
         if data["district"][key] == PLACEHOLDER:
             _add(ds, plan, ("district", key), f"区的{'所属市' if key == 'city' else '所属省'}还没填写。", "填上真实的名称。")
-    if not (plan.path.parent / data["source"]).is_file():
-        _add(ds, plan, ("source",), f"找不到原始文件 {data['source']}。", "把原始文件放进 site_data/sources/，并写对相对路径。")
+    _check_source(ds, plan)
     issue_date = _date(ds, plan, ("issue_date",), data.get("issue_date"))
     if issue_date and not (year - 1 <= issue_date.year <= year + 1):
         _add(ds, plan, ("issue_date",), f"印发日期 {issue_date} 与计划年度 {year} 相差太远。", "检查年份是否填错。")
@@ -310,9 +347,9 @@ def _date(ds: DataSet, loaded: Loaded, path: tuple[Any, ...], value: str | None)
         return None
 
 
-def validate(root: Path) -> list[Problem]:
-    """All problems in one data folder."""
-    ds = read_dataset(root)
+def validate(root: Path, progress_dir: Path | None = None) -> list[Problem]:
+    """All problems in one data folder (warnings are left out: see DataSet.warnings)."""
+    ds = read_dataset(root, progress_dir)
     return check(ds)
 
 
@@ -325,3 +362,131 @@ def summary_markdown(roots: list[Path], problems: list[Problem]) -> str:
         cells = [p.location(), p.field or "—", p.message, p.hint]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value quoted in a message: shortened, so that a huge value gives a readable message."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---- What build would refuse: refused here first, with file and line ---------------------------
+
+# The types a plan's original may have. Each is published as a file to read or download, never
+# as a page (views.source_file_name: .html and .md get ".txt" appended).
+SOURCE_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".xlsx", ".html")
+_RELATIVE_HINT = "写成相对于本文件的路径，用正斜杠 /，如 ../sources/原文.txt。"
+
+
+def _check_source(ds: DataSet, plan: Loaded) -> None:
+    problem = _source_problem(ds, plan)
+    if problem:
+        _add(ds, plan, ("source",), *problem)
+
+
+def _source_problem(ds: DataSet, plan: Loaded) -> tuple[str, str] | None:
+    """What is wrong with the plan's `source:` as (message, hint), or None.
+
+    Everything under site_data/sources/ is published: a source must be a regular file in that
+    folder (after following links), of a harmless type, with a name usable in an address."""
+    source: str = plan.data["source"]
+    shown = _shown(source)
+    if "\\" in source:
+        return f"原始文件路径“{shown}”里有反斜杠“\\”。", _RELATIVE_HINT
+    if source.startswith("/") or (source[1:2] == ":" and source[:1].isascii() and source[:1].isalpha()):
+        return f"原始文件路径“{shown}”是绝对路径。", _RELATIVE_HINT
+    folder = (ds.root / "sources").resolve()
+    try:
+        path = (plan.path.parent / source).resolve()
+    except (OSError, RuntimeError, ValueError):  # a symbolic-link loop, a NUL character
+        return f"原始文件路径“{shown}”无法识别。", _RELATIVE_HINT
+    if not path.is_relative_to(folder):
+        return (f"原始文件“{shown}”不在 site_data/sources/ 文件夹里（路径里的 .. 或链接指到了文件夹外面）。",
+                "把原始文件复制进 site_data/sources/，这里写 ../sources/文件名。只有这个文件夹里的文件会发布到网站上。")
+    if not path.exists():
+        return f"找不到原始文件 {shown}。", "把原始文件放进 site_data/sources/，并写对相对路径。"
+    if not path.is_file():
+        return f"“{shown}”不是一个普通文件。", "写 site_data/sources/ 里一个文件的路径。"
+    if path.suffix.lower() not in SOURCE_SUFFIXES:
+        return (f"原始文件的类型“{path.suffix or '没有扩展名'}”不能发布。",
+                f"原始文件只能是 {'、'.join(SOURCE_SUFFIXES)} 文件：请另存为其中一种（一般用纯文本 .txt）。")
+    if path.name.startswith(".") or not all(ch.isalnum() or ch in "._-" for ch in path.name):
+        return (f"原始文件名“{_shown(path.name)}”里有网址里不能直接用的字符。",
+                "文件名只用汉字、字母、数字和 . _ -，不要有空格、引号、#、% 等，也不要以点开头；改名后把这里的路径一起改。")
+    return None
+
+
+def _check_source_names(ds: DataSet) -> None:
+    """Two different files must not be published under one name in /sources/."""
+    from generator.views import source_file_name  # the published name, as the build writes it
+
+    folder = (ds.root / "sources").resolve()
+    published: dict[str, Path] = {}
+    for plan in ds.plans:
+        if _source_problem(ds, plan) is not None:
+            continue
+        path = (plan.path.parent / plan.data["source"]).resolve()
+        name = source_file_name(path.name)
+        other = published.setdefault(name, path)
+        if other != path:
+            _add(ds, plan, ("source",), f"原始文件 sources/{path.relative_to(folder).as_posix()} 与另一个计划的原始文件 "
+                 f"sources/{other.relative_to(folder).as_posix()} 发布到网站上后同名（/sources/{name}）。",
+                 "给其中一个文件改一个不同的名字，再改这里的路径。")
+
+
+def _check_districts(ds: DataSet) -> None:
+    """District codes that are the site's own addresses; one district written two ways."""
+    from generator.pages import reserved_slugs  # the addresses build refuses (render_pages)
+
+    reserved = reserved_slugs()
+    first: dict[str, Loaded] = {}
+    for plan in ds.plans:
+        district = plan.data["district"]
+        slug = district["slug"]
+        if slug in reserved:
+            _add(ds, plan, ("district", "slug"), f"区代码“{slug}”与网站自己的地址 /{slug}/ 冲突。",
+                 f"换一个区代码（一般用区名的拼音，如 changqing），并把单位名录改成同样的文件名和 district。"
+                 f"不能用的代码：{'、'.join(sorted(reserved))}。")
+        earlier = first.setdefault(slug, plan)
+        for key, label in (("name", "区名"), ("city", "所属市"), ("province", "所属省")):
+            was = earlier.data["district"][key]
+            if earlier is not plan and district[key] != was:
+                _add(ds, plan, ("district", key), f"{label}“{district[key]}”与同一区代码的 {earlier.path.name} 里的“{was}”不一致。",
+                     f"同一个区代码的各年计划，{label}要写得一样。")
+
+
+def _check_characters(ds: DataSet) -> None:
+    """Text that can't be written as UTF-8 (a lone surrogate, e.g. from the escape "\\udc80")
+    crashes the build; control characters garble pages and spreadsheets. Refuse both."""
+    files = [ds.themes, *ds.registries.values(), *ds.plans, *ds.progress]
+    for loaded in files:
+        if loaded is None:
+            continue
+        for path, text in _strings(loaded.data, ()):
+            if text.isprintable():  # the common case, checked in C
+                continue
+            for index, ch in enumerate(text):
+                if unusable_char(ch):
+                    _add(ds, loaded, path, *_character_problem(index, ch))
+                    break
+
+
+def _strings(data: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """(path, text) of every string value in `data`."""
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, path + (index,))
+
+
+def _character_problem(index: int, ch: str) -> tuple[str, str]:
+    code = ascii(ch)[1:-1]  # shown as an escape: \udc80, \x00, \x1b
+    if "\ud800" <= ch <= "\udfff":
+        return (f"第 {index + 1} 个字是不成对的代理字符 {code}，无法保存为 UTF-8，网站会生成失败。",
+                f"删掉它：多半是写成了 \"{code}\" 这样的转义，或是从别处复制来的乱码。")
+    return (f"第 {index + 1} 个字是控制字符 {code}，网页和表格都无法正常显示。",
+            "删掉这个字符（多半是从别处复制来的）；要换行就直接换行，不要写 \\r、\\0 这样的转义。")

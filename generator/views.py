@@ -8,17 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from dataclasses import dataclass, field
+from typing import Any
 
 from pypinyin import Style, lazy_pinyin
 
 from generator.deadlines import describe
-from generator.model import ROLE_LABELS, Deadline, District, Plan, Section, Site, Task, Theme, Unit
+from generator.model import ROLE_LABELS, Deadline, District, Plan, Report, Section, Site, Task, Theme, Unit
+from generator.status import STATUS_CODES, STATUS_ICONS, STATUS_LABELS, Status, task_status
 
 DUE_SOON_DAYS = 60  # "falls due soon" on the home page: within this many days after as_of
-
-# Top-level URL parts the generator uses itself; a district slug must not take one of them.
-RESERVED_SLUGS = frozenset({"units", "themes", "deadlines", "data", "sources", "help", "about",
-                            "accessibility", "staff-guide", "search", "assets", "pagefind"})
 
 _CN_QUARTERS = {1: "一", 2: "二", 3: "三", 4: "四"}
 
@@ -56,8 +54,18 @@ DATA_URL = "data/"
 SEARCH_URL = "search/"
 
 
+# Sources are published as files to read or download, never as pages: an .html or .md source
+# gets ".txt" appended, so that neither MkDocs nor a web server turns it into a page.
+_PAGE_SUFFIXES = (".html", ".htm", ".md")
+
+
+def source_file_name(name: str) -> str:
+    """The name a source file is published under, in /sources/."""
+    return name + ".txt" if posixpath.splitext(name)[1].lower() in _PAGE_SUFFIXES else name
+
+
 def source_url(plan: Plan) -> str:
-    return f"sources/{plan.source.name}"
+    return f"sources/{source_file_name(plan.source.name)}"
 
 
 def data_file_url(plan: Plan, ext: str) -> str:
@@ -243,35 +251,71 @@ class UnitView:
     unit: Unit
     district_name: str
     groups: list[tuple[Plan, list[tuple[Task, str]]]] = field(default_factory=list)  # (task, role)
+    # Tasks given to a collective that binds this unit (区政府各部门 …), not naming it: (task, collective)
+    collective_groups: list[tuple[Plan, list[tuple[Task, Unit]]]] = field(default_factory=list)
 
     @property
     def tasks(self) -> list[Task]:
         return [t for _, items in self.groups for t, _ in items]
 
     @property
+    def lead_tasks(self) -> list[Task]:
+        return [t for _, items in self.groups for t, role in items if role == "lead"]
+
+    @property
+    def shared_tasks(self) -> list[Task]:
+        return [t for _, items in self.groups for t, role in items if role != "lead"]
+
+    @property
+    def collective_tasks(self) -> list[Task]:
+        return [t for _, items in self.collective_groups for t, _ in items]
+
+    @property
+    def all_tasks(self) -> list[Task]:
+        return self.tasks + self.collective_tasks
+
+    @property
     def lead_count(self) -> int:
-        return sum(1 for _, items in self.groups for _, role in items if role == "lead")
+        return len(self.lead_tasks)
 
     @property
     def shared_count(self) -> int:
-        return sum(1 for _, items in self.groups for _, role in items if role != "lead")
+        return len(self.shared_tasks)
+
+    @property
+    def plans(self) -> list[Plan]:
+        """Every plan the unit has tasks in, named or through a collective, newest first."""
+        seen = {id(p): p for p, _ in self.groups + self.collective_groups}  # type: ignore[operator]
+        return sorted(seen.values(), key=lambda p: (-p.year, p.district.slug))
+
+
+def _by_plan(items: list[tuple[Task, Any]]) -> list[tuple[Plan, list[tuple[Task, Any]]]]:
+    plans = sorted({id(t.plan): t.plan for t, _ in items}.values(), key=lambda p: -p.year)
+    return [(p, [(t, x) for t, x in items if t.plan is p]) for p in plans]
 
 
 def unit_views(site: Site) -> list[UnitView]:
-    """Every registry unit with the tasks it leads or shares, grouped by plan (newest first)."""
+    """Every registry unit with the tasks it leads or shares, grouped by plan (newest first),
+    and the tasks that bind it through a collective (区政府各部门 …) in their own groups."""
     names = {d.slug: d.name for d in site.districts}
     by_key: dict[str, list[tuple[Task, str]]] = {}
+    through: dict[str, list[tuple[Task, Unit]]] = {}
     for task in site.tasks:
-        for key in dict.fromkeys(tu.unit.key for tu in task.units):
-            unit = next(tu.unit for tu in task.units if tu.unit.key == key)
+        named = {tu.unit.key: tu.unit for tu in task.units}
+        for key, unit in named.items():
             by_key.setdefault(key, []).append((task, role_of(task, unit)))
+        bound: dict[str, Unit] = {}
+        for unit in named.values():
+            for member in unit.members:
+                bound.setdefault(f"{unit.district}/{member}", unit)
+        for key, collective in bound.items():
+            if key not in named:
+                through.setdefault(key, []).append((task, collective))
     views = []
     for district in sorted(site.units):
         for unit in sorted(site.units[district], key=lambda u: pinyin_key(u.name)):
-            items = by_key.get(unit.key, [])
-            plans = sorted({id(t.plan): t.plan for t, _ in items}.values(), key=lambda p: -p.year)
-            groups = [(p, [(t, r) for t, r in items if t.plan is p]) for p in plans]
-            views.append(UnitView(unit, names.get(district, district), groups))
+            views.append(UnitView(unit, names.get(district, district), _by_plan(by_key.get(unit.key, [])),
+                                  _by_plan(through.get(unit.key, []))))
     return views
 
 
@@ -353,3 +397,80 @@ def plan_outline_tree(plan: Plan) -> list[OutlineNode]:
         (stack[-1].children if stack else roots).append(node)
         stack.append(node)
     return roots
+
+
+# ---- Status and progress -------------------------------------------------------------------
+# The status of each task comes from generator.status (the one rule, docs/status-rules.md),
+# computed once per build for the reference date; these helpers only count and group.
+
+def task_statuses(site: Site, as_of: dt.date) -> dict[str, Status]:
+    """Task key -> its status on `as_of`."""
+    return {task.key: task_status(task.deadline, task.reports, as_of) for task in site.tasks}
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    code: str
+    label: str
+    icon: str
+    count: int
+    percent: float  # of the tasks counted, for the bar's width
+
+
+@dataclass(frozen=True)
+class StatusSummary:
+    total: int
+    counts: tuple[StatusCount, ...]  # every status that occurs, in STATUS_CODES order
+
+    def count(self, code: str) -> int:
+        return next((c.count for c in self.counts if c.code == code), 0)
+
+
+def status_summary(tasks: list[Task], statuses: dict[str, Status]) -> StatusSummary:
+    tally: dict[str, int] = {}
+    for task in tasks:
+        code = statuses[task.key].code
+        tally[code] = tally.get(code, 0) + 1
+    total = len(tasks)
+    counts = tuple(StatusCount(code, STATUS_LABELS[code], STATUS_ICONS[code], tally[code],
+                               round(100 * tally[code] / total, 1))
+                   for code in STATUS_CODES if tally.get(code))
+    return StatusSummary(total, counts)
+
+
+def overdue(tasks: list[Task], statuses: dict[str, Status]) -> list[Task]:
+    """督办清单: past their deadline without a completion report, longest overdue first."""
+    late = [t for t in tasks if statuses[t.key].code == "overdue"]
+    return sorted(late, key=lambda t: (t.deadline.due, t.plan.district.slug, t.plan.year, t.number))
+
+
+def with_status(tasks: list[Task], statuses: dict[str, Status], code: str) -> list[Task]:
+    return [t for t in tasks if statuses[t.key].code == code]
+
+
+def recent_reports(tasks: list[Task], limit: int) -> list[tuple[Task, Report]]:
+    """The newest reports on `tasks`, newest first (ties: district, year, number)."""
+    pairs = [(t, r) for t in tasks for r in t.reports]
+    pairs.sort(key=lambda p: (-p[1].date.toordinal(), p[0].plan.district.slug, p[0].plan.year, p[0].number))
+    return pairs[:limit]
+
+
+def last_report_date(tasks: list[Task]) -> dt.date | None:
+    return max((r.date for t in tasks for r in t.reports), default=None)
+
+
+def has_lead_units(plan: Plan) -> bool:
+    """Whether the plan names lead units (牵头) at all: some tables have no such column."""
+    return any(tu.role == "lead" for task in plan.tasks for tu in task.units)
+
+
+@dataclass(frozen=True)
+class PlanStatusPage:
+    plan: Plan
+    code: str
+    label: str
+    tasks: list[Task]
+
+
+def plan_status_url(plan: Plan, code: str) -> str:
+    return f"{plan_url(plan)}status/{code}/"

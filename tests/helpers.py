@@ -1,4 +1,5 @@
 """Paths and expectations shared by the tests."""
+import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
@@ -24,15 +25,18 @@ def other_sources(name: str) -> list[str]:
     return sorted(p.name for p in SOURCES.glob("*.txt") if p.name != name)
 
 
-def search_filter_values(site: Site) -> dict[str, dict[str, set[str]]]:
+def search_filter_values(site: Site, as_of: dt.date) -> dict[str, dict[str, set[str]]]:
     """Search filter -> value -> URLs ("/changqing/2022/1/") of the tasks that carry it, from
-    the data: units by canonical name, lead and shared alike."""
+    the data: units by canonical name, lead and shared alike; the status label on `as_of`
+    (the build's reference date, generator.build.reference_dates)."""
     values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    statuses = views.task_statuses(site, as_of)
     for task in site.tasks:
         url = "/" + views.task_url(task)
         values["district"][task.plan.district.name].add(url)
         values["year"][str(task.plan.year)].add(url)
         values["deadline"][views.deadline_facet(task.deadline)].add(url)
+        values["status"][statuses[task.key].label].add(url)
         for task_unit in task.units:
             values["unit"][task_unit.unit.name].add(url)
         for theme in task.themes:

@@ -127,8 +127,20 @@ def test_every_unit_page_lists_exactly_its_tasks(built_site, real_site):
     units = [u for district_units in real_site.units.values() for u in district_units]
     assert units
     for unit in units:
-        expected = {views.task_url(t) for t in real_site.tasks if any(tu.unit.key == unit.key for tu in t.units)}
+        # Named in the task, or bound through a collective that lists it (区政府各部门 …).
+        expected = {views.task_url(t) for t in real_site.tasks
+                    if any(tu.unit.key == unit.key or (tu.unit.district == unit.district and unit.id in tu.unit.members)
+                           for tu in t.units)}
         assert _card_targets(built_site, views.unit_url(unit)) == expected, unit.key
+
+
+def test_licheng_civil_affairs_page_lists_the_collective_tasks_that_bind_it(built_site, real_site):
+    """Issue 10: 历城 区民政局 is named in 2 tasks; 30 more go to 区政府各部门(单位), which binds it."""
+    unit = next(u for u in real_site.units["licheng"] if u.name == "区民政局")
+    html = file_for(built_site, views.unit_url(unit)).read_text(encoding="utf-8")
+    assert len(_card_targets(built_site, views.unit_url(unit))) == 32
+    assert "点名负责的任务：2 项" in html and "也包括本单位的任务：30 项" in html
+    assert "原表没有区分牵头单位" in html and "牵头的任务" not in html  # no 牵头 0 for a table without leads
 
 
 def test_every_theme_page_lists_exactly_its_tasks(built_site, real_site):
@@ -329,8 +341,8 @@ def test_template_error_fails_the_build_and_keeps_the_site(data_copy, tmp_path, 
 
     real_env = render.make_env
 
-    def broken_env():
-        env = real_env()
+    def broken_env(*args):
+        env = real_env(*args)
         env.globals.pop("task_title")  # StrictUndefined: using it fails the render
         return env
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 import stat
 from html.parser import HTMLParser
@@ -13,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from generator import search, views
-from generator.build import build_site
+from generator.build import build_site, reference_dates
 from generator.errors import BuildError
+from generator.status import STATUS_CODES, STATUS_LABELS, status_inputs
 
 from tests.helpers import search_filter_values
 
@@ -49,7 +51,7 @@ def test_filters_hold_exactly_each_tasks_values(built_site, real_site) -> None:
         assert filter_name == name
         assert [v for v, _ in values] == sorted(v for v, _ in values), "values are written sorted"
         indexed[name] = {value: {urls[i] for i in pages} for value, pages in values}
-    assert indexed == search_filter_values(real_site)
+    assert indexed == search_filter_values(real_site, reference_dates(ROOT / "site_data").as_of)
 
 
 def test_bundle_holds_only_what_the_site_loads(built_site) -> None:
@@ -132,7 +134,7 @@ def test_query_keys_are_pairs_that_the_page_keys_contain() -> None:
 def test_cbor_codec_reads_and_writes_pagefind_files_byte_for_byte(built_site) -> None:
     bundle = built_site / "pagefind"
     files = [*bundle.glob("*.pf_meta"), *(bundle / "filter").glob("*.pf_filter")]
-    assert len(files) == 6
+    assert len(files) == 7  # the metadata and six filters
     for path in files:
         raw = gzip.decompress(path.read_bytes())
         assert search.SIGNATURE + search._cbor_encode(search._read(path)) == raw, path.name
@@ -149,11 +151,11 @@ def test_make_reproducible_undoes_pagefinds_arbitrary_order(built_site, tmp_path
     meta_file = bundle / f"pagefind.{info['hash']}.pf_meta"
     meta = search._read(meta_file)
     meta[3].reverse()
-    for item in meta[3]:
+    for number, item in enumerate(meta[3]):
         old = bundle / "filter" / f"{item[1]}.pf_filter"
         name, values = search._read(old)
         old.unlink()
-        item[1] = f"{language}_shuffled{len(values)}"
+        item[1] = f"{language}_shuffled{number}"
         raw = search.SIGNATURE + search._cbor_encode([name, list(reversed(values))])
         (bundle / "filter" / f"{item[1]}.pf_filter").write_bytes(gzip.compress(raw))
     meta_file.unlink()
@@ -201,3 +203,43 @@ def test_a_failing_index_keeps_the_previous_site(built_site, tmp_path, monkeypat
         build_site(ROOT / "site_data", out, config_file=ROOT / "mkdocs.yml")
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")], "temporary folders left behind"
+
+
+# ---- Task status: the 进展状态 filter and the cards' status (docs/status-rules.md) ----------
+
+def bundle_fragments(bundle: Path) -> dict[str, dict]:
+    """URL -> the page's fragment (what result.data() gives the browser: url, meta, filters)."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    (info,) = entry["languages"].values()
+    fragments = {}
+    for page_hash, _words in search._read(bundle / f"pagefind.{info['hash']}.pf_meta")[1]:
+        raw = gzip.decompress((bundle / "fragment" / f"{page_hash}.pf_fragment").read_bytes())
+        fragment = json.loads(raw[len(search.SIGNATURE):])
+        fragments[fragment["url"]] = fragment
+    return fragments
+
+
+def test_each_result_carries_its_status_inputs_and_build_time_status(built_site, real_site) -> None:
+    """search.js recomputes a card's status from meta.status_inputs (the same JSON as the task
+    page's data-zw-status) and falls back to the build-time status, label, code and icon."""
+    fragments = bundle_fragments(built_site / "pagefind")
+    statuses = views.task_statuses(real_site, reference_dates(ROOT / "site_data").as_of)
+    problems = []
+    for task in real_site.tasks:
+        meta = fragments["/" + views.task_url(task)]["meta"]
+        status = statuses[task.key]
+        inputs = status_inputs(task.deadline, task.reports)
+        got = (json.loads(meta["status_inputs"]), meta["status"], meta["status_code"], meta["status_icon"])
+        if got != (inputs, status.label, status.code, status.icon):
+            problems.append(f"{task.key}: {got}")
+    assert not problems, problems[:5]
+
+
+def test_search_js_orders_statuses_as_generator_status_does() -> None:
+    """The 进展状态 filter lists its values in STATUS_CODES order; search.js keeps that order
+    by label, so the two lists must agree (one 推进中 for its two rules)."""
+    script = (ROOT / "theme" / "assets" / "search.js").read_text(encoding="utf-8")
+    match = re.search(r"const STATUS_ORDER = (\[[^\]]*\]);", script)
+    assert match, "search.js should define STATUS_ORDER"
+    expected = list(dict.fromkeys(STATUS_LABELS[code] for code in STATUS_CODES))
+    assert json.loads(match.group(1)) == expected

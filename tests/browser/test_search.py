@@ -10,16 +10,19 @@ with every other page type (test_pages.py, PAGE_TYPES "search").
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
 from generator import views
+from generator.build import reference_dates
 from generator.model import Site, Task
 from generator.search import query_keys
+from generator.status import CHINA, STATUS_CODES, STATUS_LABELS, china_today, task_status
 
-from tests.helpers import search_filter_values
+from tests.helpers import DATA, search_filter_values
 from .conftest import SEARCH_SETTLED, install_checks, new_context
 
 # Two-character words, longer phrases, numbers and single characters; unit, theme and
@@ -38,6 +41,12 @@ ALIAS_GROUP = ("区发改局", "发改局", "区发展改革局")  # the issue's
 
 PAGEFIND_JS = "/pagefind/pagefind.js"
 KEYS_JS = "/assets/search-keys.js"
+
+
+@pytest.fixture(scope="module")
+def as_of() -> dt.date:
+    """The build's reference date: the 进展状态 filter holds each task's status on it."""
+    return reference_dates(DATA).as_of
 
 
 def query_set(site: Site) -> list[str]:
@@ -130,8 +139,9 @@ FILTER_ONLY = """async (wanted) => {
 }""" % PAGEFIND_JS
 
 
-def test_each_filter_returns_exactly_its_tasks(search_page, real_site) -> None:
-    expected = search_filter_values(real_site)
+def test_each_filter_returns_exactly_its_tasks(search_page, real_site, as_of) -> None:
+    expected = search_filter_values(real_site, as_of)
+    assert "status" in expected
     answer = search_page.evaluate(FILTER_ONLY, {name: sorted(vals) for name, vals in expected.items()})
     assert answer["total"] == len(real_site.tasks)
     problems = []
@@ -295,12 +305,12 @@ def test_address_keeps_query_and_filters(browser, base_url, real_site) -> None:
         context.close()
 
 
-def test_unit_list_keeps_only_the_units_with_results(browser, base_url, real_site) -> None:
+def test_unit_list_keeps_only_the_units_with_results(browser, base_url, real_site, as_of) -> None:
     """With a district chosen, the unit filter offers that district's units, each with the
     number of its tasks there, and not the hundred-odd units of the other districts."""
     district = real_site.plans[0].district.name
-    in_district = search_filter_values(real_site)["district"][district]
-    expected = {name: len(urls & in_district) for name, urls in search_filter_values(real_site)["unit"].items()
+    in_district = search_filter_values(real_site, as_of)["district"][district]
+    expected = {name: len(urls & in_district) for name, urls in search_filter_values(real_site, as_of)["unit"].items()
                 if urls & in_district}
     context = new_context(browser, 375)
     page = context.new_page()
@@ -315,6 +325,152 @@ def test_unit_list_keeps_only_the_units_with_results(browser, base_url, real_sit
             assert match, label
             got[match.group(1)] = int(match.group(2))
         assert got == expected
-        assert len(expected) < len(search_filter_values(real_site)["unit"])
+        assert len(expected) < len(search_filter_values(real_site, as_of)["unit"])
+    finally:
+        context.close()
+
+
+# ---- Task status: the 进展状态 filter and the status on every card --------------------------
+
+
+def task_by_url(site: Site) -> dict[str, Task]:
+    return {"/" + views.task_url(t): t for t in site.tasks}
+
+
+def filter_options(page, select: str) -> list[tuple[str, int]]:
+    """A filter's options after 全部…, as (value, number of tasks) in the order shown."""
+    options = page.locator(f"{select} option").evaluate_all(
+        "options => options.slice(1).map(o => [o.value, o.textContent])")
+    shown = []
+    for value, label in options:
+        match = re.fullmatch(r"(.+)（(\d+)项）", label)
+        assert match and match.group(1) == value, label
+        shown.append((value, int(match.group(2))))
+    return shown
+
+
+def show_all_cards(page) -> list[dict]:
+    """Press 显示更多结果 until every result is shown; each card's URL path and status."""
+    while page.locator("#zw-search-more").is_visible():
+        before = page.locator(".zw-result").count()
+        page.click("#zw-search-more")
+        page.wait_for_function("n => document.querySelectorAll('.zw-result').length > n", arg=before)
+    return page.locator(".zw-result").evaluate_all("""cards => cards.map(card => {
+        const badge = card.querySelector('.zw-result__facts .zw-status');
+        const icon = badge && badge.querySelector('.zw-status__icon');
+        return {
+          url: new URL(card.querySelector('.zw-result__link').href).pathname,
+          classes: badge ? [...badge.classList] : [],
+          icon: icon ? icon.textContent : null,
+          iconHidden: icon ? icon.getAttribute('aria-hidden') : null,
+          label: badge ? badge.querySelector('.zw-status__label').textContent : null,
+          fact: badge ? badge.closest('.zw-result__fact').querySelector('dt').textContent : null,
+        };
+      })""")
+
+
+def card_problems(cards: list[dict], site: Site, on: dt.date) -> list[str]:
+    """Cards whose status is not the task's status on `on` (icon hidden, label as text)."""
+    tasks, problems = task_by_url(site), []
+    for card in cards:
+        task = tasks[unquote(card["url"])]
+        status = task_status(task.deadline, task.reports, on)
+        expected = (["zw-status", f"zw-status--{status.code}"], status.icon, "true", status.label, "进展状态")
+        got = (card["classes"], card["icon"], card["iconHidden"], card["label"], card["fact"])
+        if got != expected:
+            problems.append(f"{task.key}: {got}, expected {expected}")
+    return problems
+
+
+def test_status_filter_lists_each_status_with_its_count(browser, base_url, real_site, as_of) -> None:
+    """Before any search, 进展状态 offers the statuses the tasks have on the build date, most
+    urgent first (STATUS_CODES order, not the alphabet), each with its number of tasks; its
+    hint names that date."""
+    by_status = search_filter_values(real_site, as_of)["status"]
+    expected = [(STATUS_LABELS[code], len(by_status[STATUS_LABELS[code]]))
+                for code in STATUS_CODES if STATUS_LABELS[code] in by_status]
+    assert [label for label, _ in expected] == ["已过时限未见完成情况", "时限待定"]  # the real data today
+    context = new_context(browser, 375)
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/search/")
+        page.wait_for_function(SEARCH_SETTLED)
+        page.click("[data-zw-search-filters] summary")
+        assert page.locator("#zw-filter-status option").first.text_content() == "全部状态"
+        assert filter_options(page, "#zw-filter-status") == expected
+        assert page.locator("label[for=zw-filter-status]").inner_text() == "进展状态"
+        hint = page.locator("#zw-filter-status-hint")
+        assert page.get_attribute("#zw-filter-status", "aria-describedby") == "zw-filter-status-hint"
+        assert hint.locator("time").get_attribute("datetime") == as_of.isoformat()
+        assert hint.inner_text() == f"按 {as_of.year}年{as_of.month}月{as_of.day}日 的进展状态筛选。"
+    finally:
+        context.close()
+
+
+def test_choosing_a_status_shows_exactly_its_tasks(browser, base_url, real_site, as_of) -> None:
+    wanted = "时限待定"
+    expected = search_filter_values(real_site, as_of)["status"][wanted]
+    context = new_context(browser, 1280)
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/search/")
+        page.wait_for_function(SEARCH_SETTLED)
+        page.click("[data-zw-search-filters] summary")
+        page.select_option("#zw-filter-status", wanted)
+        page.wait_for_function(SEARCH_SETTLED)
+        assert page.locator("#zw-search-status").inner_text() == f"找到 {len(expected)} 项任务（条件：进展状态：{wanted}）。"
+        assert f"status={quote(wanted)}" in page.url
+        cards = show_all_cards(page)
+        assert {unquote(card["url"]) for card in cards} == expected and len(cards) == len(expected)
+        assert {card["label"] for card in cards} == {wanted}
+    finally:
+        context.close()
+
+
+def test_every_card_shows_the_status_of_today(browser, base_url, real_site) -> None:
+    """Every result card shows its task's status for today in China (status.js recomputes
+    it from the card's inputs), icon hidden from screen readers, label as text."""
+    context = new_context(browser, 375)
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/search/?year=2022")
+        page.wait_for_function(SEARCH_SETTLED)
+        cards = show_all_cards(page)
+        in_2022 = {"/" + views.task_url(t) for t in real_site.tasks if t.plan.year == 2022}
+        assert {unquote(card["url"]) for card in cards} == in_2022
+        assert card_problems(cards, real_site, china_today()) == []
+    finally:
+        context.close()
+
+
+def test_cards_recompute_the_status_with_the_readers_date(browser, base_url, real_site, as_of) -> None:
+    """On 1 March 2022 the 2022 tasks were not yet due: a card says 未到时限 although the site
+    (and so the filter) was built later, when they were overdue."""
+    reader_day = dt.date(2022, 3, 1)
+    context = new_context(browser, 1280)
+    context.clock.set_fixed_time(dt.datetime(2022, 3, 1, 9, 0, tzinfo=CHINA))
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/search/?q=" + quote("公开") + "&year=2022")
+        page.wait_for_function(SEARCH_SETTLED)
+        cards = show_all_cards(page)
+        assert cards and card_problems(cards, real_site, reader_day) == []
+        built = [task_by_url(real_site)[unquote(c["url"])] for c in cards]
+        changed = [c for c, t in zip(cards, built) if task_status(t.deadline, t.reports, as_of).label != c["label"]]
+        assert changed, "the reader's date should change some statuses"
+    finally:
+        context.close()
+
+
+def test_cards_fall_back_to_the_build_time_status_without_status_js(browser, base_url, real_site, as_of) -> None:
+    context = new_context(browser, 1280)
+    context.route("**/assets/status.js", lambda route: route.abort())
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/search/?q=" + quote("公开") + "&district=" + quote(real_site.plans[0].district.name))
+        page.wait_for_function(SEARCH_SETTLED)
+        assert page.evaluate("typeof window.zwStatus") == "undefined"
+        cards = show_all_cards(page)
+        assert cards and card_problems(cards, real_site, as_of) == []
     finally:
         context.close()

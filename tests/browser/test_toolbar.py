@@ -152,7 +152,7 @@ SPEECH_STUB = """
 })();
 """
 ZH_VOICES = '[{"name": "Stub Mandarin", "lang": "zh-CN", "localService": true, "default": false}, {"name": "Stub English", "lang": "en-US", "localService": true, "default": true}]'
-CHROME_WORDS = ["显示设置", "文字大小", "高对比度", "跳到正文", "网站导航", "数据最后更新", "无障碍说明", "网站信息"]
+CHROME_WORDS = ["显示设置", "文字大小", "高对比度", "跳到正文", "网站导航", "数据最后更新", "无障碍声明", "网站信息"]
 
 
 def squash(text: str) -> str:

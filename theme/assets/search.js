@@ -1,4 +1,4 @@
-/* The search page (/search/): a form, five filters and a list of task cards, driven by the
+/* The search page (/search/): a form, six filters and a list of task cards, driven by the
    Pagefind JS API (/pagefind/pagefind.js).
 
    Our own small UI rather than Pagefind's Component UI, because:
@@ -16,7 +16,10 @@ import { queryKeys } from "./search-keys.js";
 
 const PAGE_SIZE = 10;
 const DEBOUNCE_MS = 300;
-const FILTERS = ["district", "year", "unit", "theme", "deadline"];
+const FILTERS = ["district", "year", "unit", "theme", "deadline", "status"];
+/* The 进展状态 filter's values in the order of generator/status.py's STATUS_CODES (most urgent
+   first), by label; tests/test_search_index.py checks that the two lists agree. */
+const STATUS_ORDER = ["已过时限未见完成情况", "推进中", "未到时限", "常态推进", "已完成", "逾期完成", "已调整", "时限待定"];
 const ROOT = new URL("../", import.meta.url); // the site root: this file is /assets/search.js
 const collator = new Intl.Collator("zh-Hans-CN");
 
@@ -29,6 +32,7 @@ const statusLine = document.getElementById("zw-search-status");
 const heading = document.getElementById("zw-search-heading");
 const list = document.getElementById("zw-search-results");
 const moreButton = document.getElementById("zw-search-more");
+const statusHint = document.querySelector("[data-zw-status-hint]");
 const selects = {};
 for (const name of FILTERS) {
   selects[name] = form.querySelector(`select[data-filter="${name}"]`);
@@ -84,8 +88,15 @@ function deadlineOrder(value) {
   return match ? Number(match[1]) * 10 + "一二三四".indexOf(match[2]) + 1 : value === "长期" ? 1e6 : 1e6 + 1;
 }
 
+/* A status's place in STATUS_ORDER; a label it lacks goes last. */
+function statusOrder(value) {
+  const index = STATUS_ORDER.indexOf(value);
+  return index < 0 ? STATUS_ORDER.length : index;
+}
+
 function sortedValues(name, values) {
   if (name === "deadline") return values.sort((a, b) => deadlineOrder(a) - deadlineOrder(b));
+  if (name === "status") return values.sort((a, b) => statusOrder(a) - statusOrder(b) || collator.compare(a, b));
   if (name === "year") return values.sort((a, b) => Number(a) - Number(b));
   return values.sort(collator.compare);
 }
@@ -128,7 +139,9 @@ function setState(state) {
 }
 
 function describeFilters(filters) {
-  const labels = { district: "地区", year: "年份", unit: "负责单位", theme: "主题", deadline: "完成时限" };
+  const labels = {
+    district: "地区", year: "年份", unit: "负责单位", theme: "主题", deadline: "完成时限", status: "进展状态",
+  };
   const parts = Object.entries(filters).map(([name, value]) => `${labels[name]}：${value}`);
   return parts.length ? `（条件：${parts.join("，")}）` : "";
 }
@@ -203,7 +216,38 @@ function element(tag, className, text) {
   return el;
 }
 
-/* One result: title link (district, year, number), the start of the text, units, deadline. */
+/* A task's status today in China (assets/status.js, a classic script that runs before this
+   module, docs/status-rules.md); the status on the build date, from the metadata, when
+   status.js did not load or the inputs cannot be read. Null when the page has neither. */
+function cardStatus(meta) {
+  const built = meta.status ? { code: meta.status_code, label: meta.status, icon: meta.status_icon } : null;
+  if (!window.zwStatus || !meta.status_inputs) return built;
+  try {
+    return window.zwStatus.compute(JSON.parse(meta.status_inputs), window.zwStatus.todayInChina());
+  } catch (error) {
+    return built;
+  }
+}
+
+/* Icon and label, as the site's lists show a status (_status.html.j2's status_badge): the icon
+   is decoration, hidden from screen readers; the label is the text. */
+function statusBadge(status) {
+  const badge = element("span", status.code ? `zw-status zw-status--${status.code}` : "zw-status");
+  const icon = element("span", "zw-status__icon", status.icon || "");
+  icon.setAttribute("aria-hidden", "true");
+  badge.append(icon, " ", element("span", "zw-status__label", status.label));
+  return badge;
+}
+
+function fact(label, value) {
+  const row = element("div", "zw-result__fact");
+  const answer = element("dd");
+  answer.append(value);
+  row.append(element("dt", "", label), answer);
+  return row;
+}
+
+/* One result: title link (district, year, number), the start of the text, status, units, deadline. */
 function card(data) {
   const meta = data.meta || {};
   const item = element("li", "zw-result");
@@ -214,11 +258,10 @@ function card(data) {
   item.append(title);
   if (meta.summary) item.append(element("p", "zw-result__summary", meta.summary));
   const facts = element("dl", "zw-result__facts");
+  const status = cardStatus(meta);
+  if (status) facts.append(fact("进展状态", statusBadge(status)));
   for (const [label, value] of [["负责单位", meta.units], ["完成时限", meta.deadline]]) {
-    if (!value) continue;
-    const row = element("div", "zw-result__fact");
-    row.append(element("dt", "", label), element("dd", "", value));
-    facts.append(row);
+    if (value) facts.append(fact(label, value));
   }
   item.append(facts);
   return item;
@@ -243,12 +286,24 @@ function failed(error) {
 
 /* ---- Start --------------------------------------------------------------------------- */
 
+/* The 进展状态 filter holds each task's status on the build's reference date, not today's:
+   the hint names that date (theme/search.html puts it in <meta name="zw-as-of">). */
+function showStatusDate() {
+  const iso = document.querySelector('meta[name="zw-as-of"]')?.content || "";
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!statusHint || !match) return;
+  const day = element("time", "", `${match[1]}年${Number(match[2])}月${Number(match[3])}日`);
+  day.dateTime = iso;
+  statusHint.replaceChildren("按 ", day, " 的进展状态筛选。");
+}
+
 async function start() {
   pagefind = await import(new URL("pagefind/pagefind.js", ROOT).href);
   await pagefind.options({ baseUrl: ROOT.pathname });
   await pagefind.init();
   allFilters = await pagefind.filters();
   fillFilters(null, {});
+  showStatusDate();
   readAddress();
   document.querySelector("[data-zw-search-nojs]").hidden = true;
   options.hidden = false;

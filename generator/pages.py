@@ -1,0 +1,226 @@
+"""The catalogue of page kinds: every kind of page the site has, declared once.
+
+Each PageKind says where its pages live (URL), what they are called, which template draws
+them, how their content is derived from the data (a view builder), and whether and where
+they appear in the navigation and the footer. Rendering, the reserved district slugs, the
+MkDocs nav and the footer links are all derived from this list, so a new kind of page is
+one entry here plus its template.
+
+Hand-written pages (content/*.md) have entries too (template None): they are in the nav
+and the footer, and their addresses are reserved.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Callable, Iterable
+
+from generator import opendata, views
+from generator.model import Site
+from generator.status import Status
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page to write: its address, its title and what its template receives."""
+
+    url: str
+    title: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+class SiteViews:
+    """The derived views every page kind draws from, each computed once per build."""
+
+    def __init__(self, site: Site, as_of: dt.date):
+        self.site = site
+        self.as_of = as_of
+
+    @cached_property
+    def statuses(self) -> dict[str, Status]:
+        """Every task's status on the reference date (docs/status-rules.md)."""
+        return views.task_statuses(self.site, self.as_of)
+
+    @cached_property
+    def districts(self) -> list[views.DistrictView]:
+        return views.district_views(self.site, self.as_of)
+
+    @cached_property
+    def units(self) -> list[views.UnitView]:
+        return views.unit_views(self.site)
+
+    @cached_property
+    def themes(self) -> list[views.ThemeView]:
+        return views.theme_views(self.site)
+
+
+@dataclass(frozen=True)
+class NavSpot:
+    """Where a kind's pages go in the navigation: a top-level entry, or inside a group."""
+
+    order: int  # position among the top-level entries (and groups)
+    group: str | None = None  # a group's title: its pages are listed under it
+
+
+@dataclass(frozen=True)
+class PageKind:
+    name: str
+    title: str  # the title of the kind's single page, or of its nav/footer link
+    template: str | None  # None: a hand-written page from content/
+    pages: Callable[[SiteViews], Iterable[Page]] | None = None  # None: one page at `url`
+    url: str | None = None  # the fixed address of a single-page kind (index pages, content)
+    nav: NavSpot | None = None
+    footer: int | None = None  # position among the footer links; None: not in the footer
+
+    def build(self, sv: SiteViews) -> Iterable[Page]:
+        if self.pages is not None:
+            return self.pages(sv)
+        assert self.url is not None, self.name
+        return [Page(self.url, self.title)]
+
+
+# ---- View builders: what each kind's pages receive -------------------------------------
+
+def _home(sv: SiteViews) -> Iterable[Page]:
+    yield Page("", "首页", {"districts": sv.districts})
+
+
+def _districts(sv: SiteViews) -> Iterable[Page]:
+    for dv in sv.districts:
+        yield Page(views.district_url(dv.district), dv.district.name, {"dv": dv})
+
+
+def _plans(sv: SiteViews) -> Iterable[Page]:
+    for plan in sv.site.plans:
+        yield Page(views.plan_url(plan), views.plan_heading(plan),
+                   {"plan": plan, "blocks": views.plan_blocks(plan), "outline": views.plan_outline_tree(plan)})
+
+
+def _plan_statuses(sv: SiteViews) -> Iterable[Page]:
+    """One page per plan and status that occurs: the tasks of that status only (no JavaScript needed)."""
+    for plan in sv.site.plans:
+        for count in views.status_summary(plan.tasks, sv.statuses).counts:
+            tasks = views.with_status(plan.tasks, sv.statuses, count.code)
+            yield Page(views.plan_status_url(plan, count.code), f"{views.plan_heading(plan)}：{count.label}",
+                       {"plan": plan, "code": count.code, "label": count.label, "tasks": tasks})
+
+
+def _tasks(sv: SiteViews) -> Iterable[Page]:
+    for plan in sv.site.plans:
+        tasks = plan.tasks
+        for i, task in enumerate(tasks):
+            yield Page(views.task_url(task), views.task_title(task), {
+                "task": task,
+                "previous": tasks[i - 1] if i > 0 else None,
+                "next": tasks[i + 1] if i + 1 < len(tasks) else None,
+                "chain": views.section_chain(plan, task.section),
+                "roles": views.task_unit_roles(task),
+            })
+
+
+def _units_index(sv: SiteViews) -> Iterable[Page]:
+    yield Page(views.UNITS_URL, "按单位查", {"groups": views.units_by_district(sv.units)})
+
+
+def _units(sv: SiteViews) -> Iterable[Page]:
+    for uv in sv.units:
+        yield Page(views.unit_url(uv.unit), f"{uv.unit.name}（{uv.district_name}）", {"uv": uv})
+
+
+def _themes_index(sv: SiteViews) -> Iterable[Page]:
+    yield Page(views.THEMES_URL, "按主题查", {"themes": sv.themes})
+
+
+def _themes(sv: SiteViews) -> Iterable[Page]:
+    for tv in sv.themes:
+        yield Page(views.theme_url(tv.theme), f"主题：{tv.theme.name}", {"tv": tv})
+
+
+def _deadlines(sv: SiteViews) -> Iterable[Page]:
+    yield Page(views.DEADLINES_URL, "按时间查", {"dl": views.deadline_view(sv.site)})
+
+
+def _data(sv: SiteViews) -> Iterable[Page]:
+    yield Page(views.DATA_URL, "开放数据", {"columns": opendata.COLUMNS, "report_columns": opendata.REPORT_COLUMNS})
+
+
+HELP = "帮助与说明"
+DISTRICTS = "各区任务"
+
+# In nav order within each group; the footer order is given by `footer`.
+CATALOGUE: tuple[PageKind, ...] = (
+    PageKind("home", "首页", "home.html.j2", _home, url="", nav=NavSpot(0)),
+    PageKind("district", DISTRICTS, "district.html.j2", _districts, nav=NavSpot(1, group=DISTRICTS)),
+    PageKind("plan", "计划", "plan.html.j2", _plans),
+    PageKind("plan_status", "按状态列出", "plan_status.html.j2", _plan_statuses),
+    PageKind("task", "任务", "task.html.j2", _tasks),
+    PageKind("units_index", "按单位查", "units_index.html.j2", _units_index, url=views.UNITS_URL, nav=NavSpot(2)),
+    PageKind("unit", "单位", "unit.html.j2", _units),
+    PageKind("themes_index", "按主题查", "themes_index.html.j2", _themes_index, url=views.THEMES_URL, nav=NavSpot(3)),
+    PageKind("theme", "主题", "theme.html.j2", _themes),
+    PageKind("deadlines", "按时间查", "deadlines.html.j2", _deadlines, url=views.DEADLINES_URL, nav=NavSpot(4)),
+    PageKind("help", "使用帮助", None, url="help/", nav=NavSpot(9, group=HELP), footer=1),
+    PageKind("about", "关于本站", None, url="about/", nav=NavSpot(9, group=HELP), footer=2),
+    PageKind("data", "开放数据", "data.html.j2", _data, url=views.DATA_URL, nav=NavSpot(9, group=HELP), footer=4),
+    PageKind("accessibility", "无障碍声明", None, url="accessibility/", nav=NavSpot(9, group=HELP), footer=3),
+    PageKind("staff_guide", "工作人员指南", None, url="staff-guide/", nav=NavSpot(9, group=HELP)),
+    PageKind("search", "搜索", None, url=views.SEARCH_URL),
+)
+
+# Folders the build writes itself, beside the pages.
+OTHER_FOLDERS = frozenset({"assets", "pagefind", "sources", "data"})
+
+
+def reserved_slugs(catalogue: Iterable[PageKind] = CATALOGUE) -> frozenset[str]:
+    """First URL parts a district slug must not take: every fixed address of the catalogue."""
+    firsts = {kind.url.split("/", 1)[0] for kind in catalogue if kind.url}
+    return frozenset(firsts - {""}) | OTHER_FOLDERS
+
+
+def content_file(kind: PageKind) -> str:
+    """The content/ file of a hand-written page kind (its URL "help/" -> "help.md")."""
+    assert kind.template is None and kind.url, kind.name
+    return kind.url.rstrip("/") + ".md"
+
+
+def footer_links(catalogue: Iterable[PageKind] = CATALOGUE) -> list[dict[str, str]]:
+    """The footer's links, for theme/partials/footer.html: [{"title", "url"}]."""
+    kinds = sorted((k for k in catalogue if k.footer is not None and k.url), key=lambda k: k.footer or 0)
+    return [{"title": k.title, "url": k.url or ""} for k in kinds]
+
+
+def nav(written: dict[str, list[Page]], content_files: set[str],
+        catalogue: Iterable[PageKind] = CATALOGUE) -> list[Any]:
+    """The MkDocs nav: top-level kinds and groups, in catalogue order.
+
+    `written` holds the pages each generated kind wrote; `content_files` the hand-written
+    pages present (a kind whose file is missing is left out). Titles are MkDocs nav titles,
+    which the theme prints: escape them (theme/partials/nav.html does).
+    """
+    entries: list[tuple[int, int, str | None, Any]] = []  # (order, position, group, entry)
+    for position, kind in enumerate(catalogue):
+        if kind.nav is None:
+            continue
+        if kind.template is None:
+            file = content_file(kind)
+            if file not in content_files:
+                continue
+            items = [{kind.title: file}]
+        elif kind.url is not None:
+            items = [{kind.title: views.page_file(kind.url)}]
+        else:
+            items = [{page.title: views.page_file(page.url)} for page in written.get(kind.name, [])]
+        for item in items:
+            entries.append((kind.nav.order, position, kind.nav.group, item))
+    out: list[Any] = []
+    groups: dict[str, list[Any]] = {}
+    for _, _, group, item in sorted(entries, key=lambda e: (e[0], e[1])):
+        if group is None:
+            out.append(item)
+            continue
+        if group not in groups:
+            groups[group] = []
+            out.append({group: groups[group]})
+        groups[group].append(item)
+    return out
