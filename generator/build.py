@@ -26,7 +26,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
-from generator import opendata, outdir, pages, render, search as search_index
+from generator import mkdocs_hooks, opendata, outdir, pages, render, search as search_index
 from generator.errors import BuildError, DataError
 from generator.loader import load_site
 from generator.model import Site
@@ -102,6 +102,8 @@ def _run_mkdocs(config_file: Path, base: MkDocsConfig, docs_dir: Path, site_dir:
         # Task and unit pages are reached by links, never through the nav: say so, so that
         # MkDocs does not list hundreds of them on every build.
         not_in_nav="/*/\n",
+        # Generated pages are finished HTML: the hook hands them over without a Markdown pass.
+        hooks=[mkdocs_hooks.__file__],
     )
     with _source_date_epoch(dates.epoch):
         mkdocs_build(config)

@@ -1,9 +1,10 @@
 """Write the site's Markdown pages (HTML bodies from Jinja templates) into a docs folder.
 
-Every page body is one HTML block rendered with autoescape on, so Python-Markdown leaves
-the data alone: a task text with `<script>`, `*stars*` or `[x](javascript:...)` is shown
-as typed. Front matter is written with yaml.safe_dump; its title is HTML-escaped because
-MkDocs' theme templates print page titles without escaping.
+Every page body is one HTML block rendered with autoescape on: a task text with `<script>`,
+`*stars*` or `[x](javascript:...)` is shown as typed. The front matter says `generated: true`,
+so generator/mkdocs_hooks.py hands the body to MkDocs as it is, without a Markdown pass. Front
+matter is written with yaml.safe_dump; its title is HTML-escaped because MkDocs' theme
+templates print page titles without escaping.
 """
 from __future__ import annotations
 
@@ -94,7 +95,8 @@ class PageWriter:
             raise ValueError(f"two pages want the address /{url}")
         self.written.add(file)
         body = self.env.get_template(template).render(here=url, **self.common, **context)
-        front = yaml.safe_dump({"title": html.escape(title)}, allow_unicode=True, sort_keys=True)
+        # `generated`: generator/mkdocs_hooks.py hands the body to MkDocs as HTML, unparsed.
+        front = yaml.safe_dump({"generated": True, "title": html.escape(title)}, allow_unicode=True, sort_keys=True)
         path = self.docs_dir / file
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"---\n{front}---\n\n{_tidy(body)}", encoding="utf-8")
