@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 from generator import yamlio
 from generator.errors import Problem
 from generator.model import Evidence, Plan, Report, Unit
-from generator.validate import DataSet, Loaded, _add, _read
+from generator.validate import DataSet, Loaded, _add, _date, _read
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 SCHEMA_REF = "../schema/progress.schema.json"  # from site_data/progress/ to site_data/schema/
@@ -177,20 +177,9 @@ def _nearest_numbers(number: int, numbers: list[int]) -> str:
             "以计划文件里的 number 为准。")
 
 
-def _parse_date(ds: DataSet, loaded: Loaded, at: tuple[Any, ...], value: str | None) -> dt.date | None:
-    """The date, or None (with a problem when it does not exist, such as 2023-02-30)."""
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        _add(ds, loaded, at, f"日期 {value} 不存在。", "改成真实的日期（注意大小月和闰年），格式 YYYY-MM-DD。")
-        return None
-
-
 def _check_date(ds: DataSet, loaded: Loaded, at: tuple[Any, ...], value: str, what: str,
                 year: int, today: dt.date) -> dt.date | None:
-    date = _parse_date(ds, loaded, at, value)
+    date = _date(ds, loaded, at, value)
     if date is None:
         return None
     if date < dt.date(year, 1, 1):
@@ -229,7 +218,7 @@ def _check_evidence(ds: DataSet, loaded: Loaded, at: tuple[Any, ...], evidence: 
     problem = url_problem(evidence["url"])
     if problem:
         _add(ds, loaded, at + ("url",), problem, _URL_HINT)
-    published = _parse_date(ds, loaded, at + ("published",), evidence.get("published"))
+    published = _date(ds, loaded, at + ("published",), evidence.get("published"))
     if published and published > today:
         _add(ds, loaded, at + ("published",), f"佐证材料的发布日期 {published} 晚于今天（{today}，中国时间）。",
              "写材料实际发布的日期。")

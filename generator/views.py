@@ -55,8 +55,9 @@ SEARCH_URL = "search/"
 
 
 # Sources are published as files to read or download, never as pages: an .html or .md source
-# gets ".txt" appended, so that neither MkDocs nor a web server turns it into a page.
-_PAGE_SUFFIXES = (".html", ".htm", ".md")
+# gets ".txt" appended, so that neither MkDocs nor a web server turns it into a page; a .csv
+# source too, so that a spreadsheet program never runs a formula from a download.
+_PAGE_SUFFIXES = (".html", ".htm", ".md", ".csv")
 
 
 def source_file_name(name: str) -> str:
@@ -448,15 +449,16 @@ def with_status(tasks: list[Task], statuses: dict[str, Status], code: str) -> li
     return [t for t in tasks if statuses[t.key].code == code]
 
 
-def recent_reports(tasks: list[Task], limit: int) -> list[tuple[Task, Report]]:
-    """The newest reports on `tasks`, newest first (ties: district, year, number)."""
-    pairs = [(t, r) for t in tasks for r in t.reports]
+def recent_reports(tasks: list[Task], limit: int, as_of: dt.date) -> list[tuple[Task, Report]]:
+    """The newest reports on `tasks` known on `as_of`, newest first (ties: district, year, number)."""
+    pairs = [(t, r) for t in tasks for r in t.reports if r.date <= as_of]
     pairs.sort(key=lambda p: (-p[1].date.toordinal(), p[0].plan.district.slug, p[0].plan.year, p[0].number))
     return pairs[:limit]
 
 
-def last_report_date(tasks: list[Task]) -> dt.date | None:
-    return max((r.date for t in tasks for r in t.reports), default=None)
+def last_report_date(tasks: list[Task], as_of: dt.date | None = None) -> dt.date | None:
+    """The newest report date on `tasks` (known on `as_of`, when given: docs/status-rules.md)."""
+    return max((r.date for t in tasks for r in t.reports if as_of is None or r.date <= as_of), default=None)
 
 
 def has_lead_units(plan: Plan) -> bool:

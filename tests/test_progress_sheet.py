@@ -3,7 +3,6 @@ rows that cannot be placed are listed in the review, never dropped."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -14,16 +13,9 @@ from generator.loader import load_site
 from generator.progress import china_today
 from generator.progress_sheet import SheetError, map_status, normalize_header, parse_date, parse_number, read_sheet
 from generator.validate import check, read_dataset
-from tests.helpers import DATA, ROOT
+from tests.helpers import ROOT
 
 GB18030_CSV = ROOT / "tests" / "fixtures" / "progress" / "licheng-2023-gb18030.csv"
-
-
-@pytest.fixture()
-def data(tmp_path: Path) -> Path:
-    copy = tmp_path / "site_data"
-    shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns("reports"))
-    return copy
 
 
 def _workbook(path: Path) -> Path:

@@ -14,16 +14,9 @@ from generator.cli import main
 from generator.loader import load_site
 from generator.progress import china_today
 from generator.validate import check, read_dataset
-from tests.helpers import DATA, ROOT
+from tests.helpers import ROOT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "progress" / "changqing-2022.yaml"
-
-
-@pytest.fixture()
-def data(tmp_path: Path) -> Path:
-    copy = tmp_path / "site_data"
-    shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns("reports"))
-    return copy
 
 
 def _report(data: Path, *args: str) -> int:

@@ -18,16 +18,9 @@ from generator import yamlio
 from generator.cli import main
 from generator.errors import DataError
 from generator.validate import validate
-from tests.helpers import DATA, ROOT
+from tests.helpers import ROOT
 
 PLAN = "plans/rencheng-2023.yaml"
-
-
-@pytest.fixture()
-def data(tmp_path: Path) -> Path:
-    copy = tmp_path / "site_data"
-    shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns("reports"))
-    return copy
 
 
 def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:

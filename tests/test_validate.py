@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,13 +16,6 @@ from generator.validate import validate
 from tests.helpers import DATA, ROOT
 
 PLAN = "plans/rencheng-2023.yaml"
-
-
-@pytest.fixture()
-def data(tmp_path: Path) -> Path:
-    copy = tmp_path / "site_data"
-    shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns("reports"))
-    return copy
 
 
 def _replace(path: Path, old: str, new: str, count: int = 1) -> int:

@@ -17,14 +17,13 @@ from typing import Callable, Iterator
 from urllib.parse import quote, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from generator.model import Site
 from generator.serve import SiteHandler
 
 HERE = Path(__file__).resolve().parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (re-exported; the browser fixtures live there too)
 WIDTHS = (320, 375, 1280)
 HEIGHT = 800
 
@@ -158,19 +157,6 @@ def base_url(site_dir: Path) -> Iterator[str]:
     yield f"http://{host}:{port}"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="session")
-def playwright_instance():
-    with sync_playwright() as pw:
-        yield pw
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_instance) -> Iterator[Browser]:
-    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
 
 
 def mode_script(mode: Mode) -> str:

@@ -121,6 +121,11 @@ def _open(browser: Browser, url: str, *, width: int = 375, mode: str = "default"
     return page
 
 
+def line_visible(page: Page) -> bool:
+    return page.locator(".zw-status-line [data-zw-status-label]").is_visible() and \
+        page.locator(".zw-status-line [data-zw-status-icon]").is_visible()
+
+
 def _task_with(site: Site, statuses: dict, code: str) -> Task:
     return next(t for t in site.tasks if statuses[t.key].code == code)
 
@@ -131,13 +136,16 @@ def test_every_status_occurs_on_the_test_site(status_site: Site, statuses: dict)
     assert examples and all(r.example and r.text.startswith("【示例】") for r in examples)
 
 
+@pytest.mark.parametrize("mode", ("default", "xlarge", "contrast"))
 @pytest.mark.parametrize("code", STATUS_CODES)
-def test_status_on_task_plan_district_and_unit_pages(browser: Browser, status_url: str, status_site: Site,
-                                                      statuses: dict, code: str) -> None:
+def test_status_on_task_plan_district_unit_and_search_pages(browser: Browser, status_url: str, status_site: Site,
+                                                             statuses: dict, code: str, mode: str) -> None:
     task = _task_with(status_site, statuses, code)
     label = STATUS_LABELS[code]
     plan = task.plan
-    page = _open(browser, f"{status_url}/{views.task_url(task)}")
+    page = _open(browser, f"{status_url}/{views.task_url(task)}", mode=mode)
+    # Never colour alone: the label is visible text, and the icon is beside it.
+    assert line_visible(page)
     line = page.locator(".zw-status-line")
     assert line.locator("[data-zw-status-label]").inner_text() == label
     assert line.get_attribute("data-zw-status-code") == code
