@@ -24,10 +24,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--summary", type=Path, help="把 Markdown 摘要追加到这个文件（如 $GITHUB_STEP_SUMMARY）")
     p.add_argument("--progress", type=Path, help="进展报告文件夹（默认 数据文件夹/progress；示例：examples/progress）")
 
-    p = sub.add_parser("import", help="把任务分解表的纯文本导入成计划 YAML 草稿")
-    p.add_argument("source", type=Path)
+    p = sub.add_parser("import", help="把任务分解表（Word、Excel、CSV、网页、PDF、纯文本）导入成计划 YAML 草稿")
+    p.add_argument("source", type=Path, help="任务表文件：.docx .xlsx .csv .html .pdf（带文字层）.txt .md")
     p.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    p.add_argument("--slug", help="区的网址代码（拼音），默认按区名生成")
+    p.add_argument("--year", help="计划年度，如 2023（标题里没有年份时必填）")
+    p.add_argument("--name", help="发文的区县或部门名称，如 长清区、济南市卫生健康委员会（原文标题没写清时填写）")
+    p.add_argument("--title", help="文件标题，照原文（认不出标题时填写）")
+    p.add_argument("--level", help="层级：区、县、县级市、旗、市、部门、镇、街道（默认按名称判断）")
+    p.add_argument("--slug", help="网址代码（拼音），如 changqing、jinan-weijian；默认按名称生成")
     p.add_argument("--city", help="所属市，原文没有时填写")
     p.add_argument("--province", help="所属省，原文没有时填写")
     p.add_argument("--force", action="store_true", help="覆盖已有的计划文件")
@@ -127,14 +131,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     from generator.importing import ImportFailed, import_source
 
     try:
-        result = import_source(args.source, args.data, slug=args.slug, city=args.city,
-                               province=args.province, force=args.force)
+        result = import_source(args.source, args.data, slug=args.slug, city=args.city, province=args.province,
+                               force=args.force, year=args.year, name=args.name, title=args.title, level=args.level)
     except ImportFailed as exc:
         print(f"导入失败：{exc}", file=sys.stderr)
         return 1
-    print(result.report)
-    print(f"已写入：{result.plan_path}（{result.task_count} 项任务）、{result.registry_path}、审核报告 {result.report_path}")
-    print("下一步：逐条核对审核报告，然后运行 python -m generator validate。")
+    except (KeyboardInterrupt, OSError):
+        raise  # main() has a message for each
+    except Exception as exc:  # a parser's bug on an odd file: a sentence, never a traceback
+        print(f"导入失败：{args.source}：读这个文件时程序出错（{type(exc).__name__}：{exc}）。"
+              "请把这条消息和原始文件发给维护人员；也可以先把文件另存为 Word（.docx）或 Excel（.xlsx）再试。",
+              file=sys.stderr)
+        return 1
+    print("\n".join(result.summary))
     return 0
 
 

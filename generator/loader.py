@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 from generator.errors import DataError
-from generator.model import Deadline, District, Note, Plan, Section, Site, Task, TaskUnit, Theme, Unit
+from generator.model import DEFAULT_LEVEL, Deadline, District, Note, Plan, Section, Site, Task, TaskUnit, Theme, Unit
 from generator.progress import attach_reports
 from generator.themes import task_themes
 from generator.validate import DataSet, check, read_dataset
@@ -45,7 +45,7 @@ def _date(value: str | None) -> dt.date | None:
 
 def _plan(path: Path, data: dict, units: dict[str, list[Unit]], themes: list[Theme]) -> Plan:
     d = data["district"]
-    district = District(d["slug"], d["name"], d["city"], d["province"])
+    district = District(d["slug"], d["name"], d["city"], d["province"], d.get("level", DEFAULT_LEVEL))
     by_name = {name: unit for unit in units[district.slug] for name in unit.all_names}
     sections = {s["id"]: Section(s["id"], s["title"]) for s in data["sections"]}
     plan = Plan(

@@ -23,16 +23,42 @@ DEADLINE_KINDS = (
 )
 
 
+# What kind of issuer a plan comes from (plan.schema.json district.level). "区" when not given.
+LEVELS = ("区", "县", "县级市", "旗", "市", "部门", "镇", "街道")
+DEFAULT_LEVEL = "区"
+# How a page says "this issuer" for each level: 本区共有 3 份任务表 / 本部门共有 …
+_OWN_WORDS = {"区": "本区", "县": "本县", "县级市": "本市", "旗": "本旗", "市": "本市", "部门": "本部门",
+              "镇": "本镇", "街道": "本街道"}
+
+
 @dataclass(frozen=True)
 class District:
-    slug: str  # ASCII, used in URLs: "changqing"
-    name: str  # "长清区"
+    """The issuer of plans: a district (the five seed plans), county, city, department or town.
+
+    Pages and URLs treat every level alike; only the wording follows `level`."""
+
+    slug: str  # ASCII, used in URLs: "changqing", "jinan-weijian"
+    name: str  # "长清区", "济南市卫生健康委员会"
     city: str  # "济南市"
     province: str  # "山东省"
+    level: str = DEFAULT_LEVEL  # one of LEVELS
 
     @property
     def full_name(self) -> str:
+        """山东省济南市长清区; a name that already starts with its city or province is not repeated
+        (济南市 → 山东省济南市, 济南市卫生健康委员会 → 山东省济南市卫生健康委员会)."""
+        if self.name.startswith(self.province):
+            return self.name
+        if self.name.startswith(self.city) or self.city == self.province:
+            return f"{self.province}{self.name}"
+        if self.name.startswith("市") and self.city.endswith("市"):  # 市信访局 of 济南市 → 济南市信访局
+            return f"{self.province}{self.city}{self.name[1:]}"
         return f"{self.province}{self.city}{self.name}"
+
+    @property
+    def own_word(self) -> str:
+        """本区 / 本县 / 本部门 …: how one issuer's page refers to the issuer itself."""
+        return _OWN_WORDS.get(self.level, "本单位")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from generator import yamlio
 from generator.deadlines import parse_deadline
 from generator.errors import DataError, Problem, unusable_char
 from generator.importers.normalize import PLACEHOLDER
-from generator.model import Theme
+from generator.model import DEFAULT_LEVEL, Theme
 from generator.themes import task_themes
 
 SCHEMAS = {"plan": "plan.schema.json", "units": "units.schema.json", "themes": "themes.schema.json",
@@ -373,8 +373,9 @@ def _shown(value: Any, limit: int = 60) -> str:
 # ---- What build would refuse: refused here first, with file and line ---------------------------
 
 # The types a plan's original may have. Each is published as a file to read or download, never
-# as a page (views.source_file_name: .html and .md get ".txt" appended).
-SOURCE_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".xlsx", ".html")
+# as a page (views.source_file_name: .html, .md and .csv get ".txt" appended, so that neither a
+# web server nor a spreadsheet program opening a download acts on their content).
+SOURCE_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".xlsx", ".html", ".csv")
 _RELATIVE_HINT = "写成相对于本文件的路径，用正斜杠 /，如 ../sources/原文.txt。"
 
 
@@ -448,10 +449,11 @@ def _check_districts(ds: DataSet) -> None:
                  f"换一个区代码（一般用区名的拼音，如 changqing），并把单位名录改成同样的文件名和 district。"
                  f"不能用的代码：{'、'.join(sorted(reserved))}。")
         earlier = first.setdefault(slug, plan)
-        for key, label in (("name", "区名"), ("city", "所属市"), ("province", "所属省")):
-            was = earlier.data["district"][key]
-            if earlier is not plan and district[key] != was:
-                _add(ds, plan, ("district", key), f"{label}“{district[key]}”与同一区代码的 {earlier.path.name} 里的“{was}”不一致。",
+        for key, label in (("name", "区名"), ("city", "所属市"), ("province", "所属省"), ("level", "层级")):
+            was = earlier.data["district"].get(key, DEFAULT_LEVEL)  # only level may be left out
+            now = district.get(key, DEFAULT_LEVEL)
+            if earlier is not plan and now != was:
+                _add(ds, plan, ("district", key), f"{label}“{now}”与同一区代码的 {earlier.path.name} 里的“{was}”不一致。",
                      f"同一个区代码的各年计划，{label}要写得一样。")
 
 

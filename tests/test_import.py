@@ -103,3 +103,20 @@ def test_new_district_gets_placeholders_that_validation_flags(tmp_path: Path) ->
     check = subprocess.run([sys.executable, "-m", "generator", "validate", str(data)], cwd=ROOT,
                            capture_output=True, text=True)
     assert check.returncode == 1 and "还没填写" in check.stderr and "keqiao-2022.yaml:5" in check.stderr
+
+
+def test_import_prints_a_one_screen_summary(tmp_path: Path) -> None:
+    """Not the whole report: counts, the rows not placed, and the validation result of the draft."""
+    data = tmp_path / "site_data"
+    data.mkdir()
+    shutil.copy(DATA / "themes.yaml", data)
+    shutil.copytree(DATA / "schema", data / "schema")
+    result = subprocess.run([sys.executable, "-m", "generator", "import", str(DATA / "sources" / "003_2fd57c1ac15aeeb3.txt"),
+                             "--data", str(data), "--slug", "haojiang"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "任务：50 项；章节：21 个；版式：numbered_cells" in out
+    assert "无法归入任务的内容：1 处（第220行）" in out and "忽略的列：没有" in out
+    assert "需要补充：所属省" in out  # the source names 汕头市 but no province
+    assert "数据检查：草稿还有" in out and "[district.province]" in out
+    assert len(out.splitlines()) <= 25

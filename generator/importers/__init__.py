@@ -15,6 +15,11 @@ LAYOUTS: dict[str, ModuleType] = {
 }
 
 
+# When no seed layout accepts a source, the table interpreter reads it whatever its format
+# (generator/importers/interpret.py: `interpret(read_document(path))`).
+FALLBACK_LAYOUT = "interpret"
+
+
 def detect_layout(text: str) -> list[str]:
     """Names of every layout whose detector accepts the text (normally exactly one)."""
     return [name for name, module in LAYOUTS.items() if module.detect(text)]

@@ -18,10 +18,13 @@ from generator.units import STANDARD_FORMS, is_collective, name_key, split_units
 
 @dataclass
 class District:
+    """The plan's issuer: a district, county, city, department or town (model.District)."""
+
     slug: str
     name: str
     city: str
     province: str
+    level: str = "区"  # model.LEVELS; written to the plan only when it is not the default 区
 
 
 @dataclass
@@ -62,7 +65,7 @@ def build_draft(raw: RawPlan, district: District, source_ref: str, registry: dic
         for task in tasks:
             task.pop("lead_units_text", None)
     draft.plan = {
-        "district": {"name": district.name, "city": district.city, "province": district.province, "slug": district.slug},
+        "district": _district_block(district),
         "year": raw.year,
         "title": raw.title,
         "doc_number": raw.doc_number,
@@ -74,6 +77,14 @@ def build_draft(raw: RawPlan, district: District, source_ref: str, registry: dic
         "tasks": tasks,
     }
     return draft
+
+
+def _district_block(district: District) -> dict[str, str]:
+    """The plan's district block; `level` is left out for a 区, so the seed plans stay as they were."""
+    block = {"name": district.name}
+    if district.level != "区":
+        block["level"] = district.level
+    return block | {"city": district.city, "province": district.province, "slug": district.slug}
 
 
 def _section_ids(tasks: list[RawTask]) -> dict[tuple[str, ...], str]:
