@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 from generator.errors import DataError
-from generator.model import DEFAULT_LEVEL, Deadline, District, Note, Plan, Section, Site, Task, TaskUnit, Theme, Unit
+from generator.model import Contact, DEFAULT_LEVEL, Deadline, District, Note, Plan, Section, Site, Task, TaskUnit, Theme, Unit
 from generator.progress import attach_reports
 from generator.themes import task_themes
 from generator.validate import DataSet, check, read_dataset
@@ -32,7 +32,9 @@ def build_site(ds: DataSet) -> Site:
     plans = [_plan(p.path, p.data, units, themes) for p in ds.plans]
     plans.sort(key=lambda p: (p.district.slug, p.year))
     attach_reports(ds, plans, units)
-    return Site(plans=plans, units=units, themes=themes)
+    contacts = {slug: Contact(**reg.data["contact"]) for slug, reg in sorted(ds.registries.items())
+                if "contact" in reg.data}
+    return Site(plans=plans, units=units, themes=themes, contacts=contacts)
 
 
 def _unit(slug: str, data: dict) -> Unit:

@@ -171,11 +171,32 @@ class Plan:
         return f"{self.district.slug}-{self.year}"
 
 
+@dataclass(frozen=True)
+class Contact:
+    """Where residents of one district send a correction or a complaint (units registry)."""
+
+    office: str
+    phone: str | None = None  # as printed: 0531-87212345, 0531-87212345转8001
+    email: str | None = None
+    address: str | None = None
+    hours: str | None = None
+
+    @property
+    def tel(self) -> str | None:
+        """The phone as a tel: URI (digits only; the extension after a pause)."""
+        if not self.phone:
+            return None
+        number, _, extension = self.phone.partition("转")
+        digits = "".join(c for c in number if c.isdigit())
+        return f"tel:{digits}" + (f",{extension}" if extension else "")
+
+
 @dataclass
 class Site:
     plans: list[Plan]  # sorted by district slug, then year
     units: dict[str, list[Unit]]  # district slug -> registry entries
     themes: list[Theme]
+    contacts: dict[str, Contact] = field(default_factory=dict)  # district slug -> contact, where given
 
     @property
     def districts(self) -> list[District]:

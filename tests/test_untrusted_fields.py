@@ -183,6 +183,9 @@ def inject_everything(data_dir: Path, progress_dir: Path) -> Injector:
     _rewrite(themes_file, themes)
     for path in sorted((data_dir / "units").glob("*.yaml")):
         before, _ = yamlio.load(path)
+        # No real district has published a contact: give each one, so its fields get the payload too.
+        before.setdefault("contact", {"office": "区政务公开办", "phone": "0531-87212345", "email": "zwgk@example.gov.cn",
+                                      "address": "示例地址", "hours": "工作日"})
         after = injector.walk("units", before, kinds["units"], kinds["units"])
         injector.registry(before, after)
         _rewrite(path, after)
