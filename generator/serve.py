@@ -16,6 +16,7 @@ import errno
 import functools
 import http.server
 import os
+import sys
 from pathlib import Path
 from typing import BinaryIO
 
@@ -105,13 +106,24 @@ class _QuietHandler(SiteHandler):
     quiet = True
 
 
+class SiteServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: tuple) -> None:
+        """A browser that drops a connection (a cancelled fetch, a closed tab) is not an error
+        worth a traceback on the console; anything else still is."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, *,
                 quiet: bool = False) -> http.server.ThreadingHTTPServer:
     """A server for `site_dir` (port 0 picks a free port: see `server.server_address`)."""
     handler_class = _QuietHandler if quiet else SiteHandler
     # Not resolved here: a symlinked output is followed afresh on every request.
     handler = functools.partial(handler_class, directory=os.path.abspath(site_dir))
-    return http.server.ThreadingHTTPServer((host, port), handler)
+    return SiteServer((host, port), handler)
 
 
 _BIND_ERRORS = {

@@ -8,7 +8,6 @@ Playwright cannot download browsers here: it drives Debian's /usr/bin/chromium.
 from __future__ import annotations
 
 import functools
-import http.server
 import json
 import threading
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from generator.model import Site
-from generator.serve import SiteHandler
+from generator.serve import SiteHandler, SiteServer
 
 HERE = Path(__file__).resolve().parent
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (re-exported; the browser fixtures live there too)
@@ -150,7 +149,7 @@ class QuietHandler(SiteHandler):
 @pytest.fixture(scope="session")
 def base_url(site_dir: Path) -> Iterator[str]:
     handler = functools.partial(QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)  # a free port
+    server = SiteServer(("127.0.0.1", 0), handler)  # a free port
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     host, port = server.server_address[:2]

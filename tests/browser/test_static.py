@@ -151,7 +151,8 @@ def test_every_page_has_skip_link_toolbar_and_footer(pages, site_dir: Path) -> N
         assert "zw-main" in facts.ids and "zw-skip" in facts.classes, f"{name}: no skip link target"
         assert "zw-toolbar" in facts.classes and "data-zw-read" in text, f"{name}: no display settings"
         assert "zw-footer" in facts.classes, f"{name}: no footer"
-        assert re.search(r'数据最后更新：<time datetime="\d{4}-\d{2}-\d{2}">\d{4}年\d{1,2}月\d{1,2}日</time>', text), name
+        assert re.search(r'数据最后更新（本站数据的修改日期，不是任务表的印发日期）：'
+                         r'<time datetime="\d{4}-\d{2}-\d{2}">\d{4}年\d{1,2}月\d{1,2}日</time>', text), name
         assert config["site_name"] in text
     for target in ("help", "about", "accessibility"):
         assert (site_dir / target / "index.html").is_file(), f"the footer links to /{target}/, which is not built"

@@ -9,8 +9,6 @@ test then moves the clock past a deadline and sees the status change without a r
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import http.server
 import os
 import re
 import shutil
@@ -24,11 +22,12 @@ from playwright.sync_api import Browser, Page
 from generator import views
 from generator.build import build_site
 from generator.loader import load_site
+from generator.serve import make_server
 from generator.model import Site, Task
 from generator.status import STATUS_CODES, STATUS_LABELS
 from tests.helpers import DATA, ROOT
 
-from .conftest import MODES, QuietHandler, mode_script
+from .conftest import MODES, mode_script
 from .test_pages import AXE_TAGS, axe_problems
 
 AS_OF = dt.date(2023, 6, 15)
@@ -104,7 +103,7 @@ def status_url(status_data: tuple[Path, Path], tmp_path_factory: pytest.TempPath
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = old
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(out)))
+    server = make_server(out, port=0, quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
