@@ -61,17 +61,6 @@ class ImportResult:
     problems: list[str] = field(default_factory=list)  # validation problems of the written draft
 
 
-def decode_source(raw: bytes, name: str) -> str:
-    """Sources come from Word/PDF exports: accept UTF-8 (with or without BOM) or GB18030."""
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            return text.removeprefix("\ufeff")
-        except UnicodeDecodeError:
-            continue
-    raise ImportFailed(f"{name}：无法识别文件编码。请把文件另存为 UTF-8 文本后再导入。")
-
-
 # ---- the issuer ---------------------------------------------------------------------------
 
 _GOVERNMENT = re.compile(r"(人民)?政府(办公室|办公厅)?$")
@@ -190,9 +179,11 @@ def _as_text(raw_bytes: bytes) -> str | None:
     """The file as text when it is a text export (no NUL bytes, decodable); else None."""
     if b"\x00" in raw_bytes[:8192]:
         return None
+    from generator.readers import ReadError, decode_text
+
     try:
-        return decode_source(raw_bytes, "")
-    except ImportFailed:
+        return decode_text(raw_bytes, Path())
+    except ReadError:
         return None
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.readers import ReadError, decode_text
+
 MAX_BYTES = 10 * 1024 * 1024  # a unit's table is a few hundred KB
 MAX_ROWS = 5000
 HEADER_SEARCH_ROWS = 20
@@ -197,16 +199,10 @@ def _cell_text(value: Any) -> str:
 
 
 def _csv_grid(path: Path) -> Grid:
-    raw = path.read_bytes()
-    text = None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None:
-        raise SheetError(f"{path}：无法识别文件编码。请在 Excel 里“另存为”→“CSV UTF-8（逗号分隔）”后再导入。")
+    try:
+        text = decode_text(path.read_bytes(), path)
+    except ReadError:
+        raise SheetError(f"{path}：无法识别文件编码。请在 Excel 里“另存为”→“CSV UTF-8（逗号分隔）”后再导入。") from None
     delimiter = "\t" if text.count("\t") > text.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     grid: Grid = []
