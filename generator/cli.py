@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--year", help="计划年度，如 2023（标题里没有年份时必填）")
     p.add_argument("--name", help="发文的区县或部门名称，如 长清区、济南市卫生健康委员会（原文标题没写清时填写）")
     p.add_argument("--title", help="文件标题，照原文（认不出标题时填写）")
-    p.add_argument("--level", help="层级：区、县、县级市、旗、市、部门、镇、街道（默认按名称判断）")
+    p.add_argument("--level", help="层级：区、县、县级市、旗、市、省、部门、镇、街道（默认按名称判断）")
     p.add_argument("--slug", help="网址代码（拼音），如 changqing、jinan-weijian；默认按名称生成")
     p.add_argument("--city", help="所属市，原文没有时填写")
     p.add_argument("--province", help="所属省，原文没有时填写")
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--evidence-date", help="佐证材料的发布日期 YYYY-MM-DD")
     p.add_argument("--data", type=Path, default=DEFAULT_DATA)
 
-    p = sub.add_parser("import-progress", help="把单位报来的进展表（.xlsx 或 .csv）导入进展报告")
+    p = sub.add_parser("import-progress", help="把单位报来的进展表（Excel、CSV、Word、网页、PDF 或粘贴的文字）导入进展报告")
     p.add_argument("file", type=Path, help="进展表文件")
     p.add_argument("plan", help="计划，如 changqing-2022")
     p.add_argument("--unit", help="报送单位（表格里没有“报送单位”列时用）")

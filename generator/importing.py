@@ -1,15 +1,14 @@
 """`python -m generator import SOURCE`: a task table in any supported format -> draft plan YAML + review report.
 
-A plain-text export that one of the five seed layouts recognises goes through that layout's parser
-(generator/importers/); anything else is read by generator.readers into one Document and handed to
-generator.importers.interpret. Every failure is an ImportFailed whose Chinese message names the file
-and says what to do, raised before anything is written. After writing, the draft is validated and
-the problems are listed with their task numbers, so no draft fails `validate` unannounced.
+Every source takes one path: generator.readers reads it into one Document, and
+generator.importers.interpret finds its task table (the five seed layouts are cases of that one
+interpreter). Every failure is an ImportFailed whose Chinese message names the file and says what
+to do, raised before anything is written. After writing, the draft is validated and the problems
+are listed with their task numbers, so no draft fails `validate` unannounced.
 """
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -20,12 +19,13 @@ import yaml
 
 from generator import yamlio
 from generator.fsutil import write_atomic
-from generator.importers import LAYOUTS, detect_layout
 from generator.importers.base import RawPlan
+from generator.importers.interpret import InterpretError, interpret
 from generator.importers.normalize import (PLACEHOLDER, District, Draft, build_draft, district_slug,
                                            review_report)
 from generator.importers.years import YEAR_RANGE, year_from_text, year_in_title
 from generator.model import DEFAULT_LEVEL, LEVELS
+from generator.readers import Document, ReadError, read_document
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
 SLUG_MAX = 50  # plan.schema.json district.slug maxLength
@@ -67,7 +67,7 @@ _GOVERNMENT = re.compile(r"(人民)?政府(办公室|办公厅)?$")
 _DEPARTMENT = re.compile(r"(委员会|委|局|办公室|办公厅|办|厅|中心|署|院|队|站|所|会|部)$")
 _PLACE_PREFIX = re.compile(r"^(\S{2,3}?[省市区县旗])")
 _LEVEL_SUFFIXES = (("街道办事处", "街道"), ("街道", "街道"), ("镇", "镇"), ("乡", "镇"), ("旗", "旗"), ("县", "县"),
-                   ("区", "区"))
+                   ("区", "区"), ("省", "省"))
 
 
 # 济南市2023年政务公开工作要点, 2023年济南市卫生健康委员会政务公开工作要点: the issuer opens the title.
@@ -83,7 +83,7 @@ def issuer_in_title(title: str) -> str | None:
 
 
 def infer_level(name: str, city: str | None = None) -> str:
-    """区/县/市/部门 … from the issuer's name; a 市 inside another city is a 县级市."""
+    """区/县/市/省/部门 … from the issuer's name; a 市 inside another city is a 县级市."""
     place = _GOVERNMENT.sub("", name) or name
     if place == name and _DEPARTMENT.search(name):
         return "部门"
@@ -149,80 +149,24 @@ def _read_bytes(source: Path) -> bytes:
         raise ImportFailed(f"{source}：无法读取文件（{exc.strerror or exc}）。请确认文件没有被其他程序占用、有读取权限。") from None
 
 
-def _parse(source: Path, raw_bytes: bytes) -> Parsed:
-    """A seed layout when one recognises a text export; else the general reader and interpreter."""
-    notes: list[str] = []
-    text = _as_text(raw_bytes)
-    layouts = detect_layout(text) if text is not None else []
-    if len(layouts) > 1:
-        raise ImportFailed(f"{source}：同时像 {'、'.join(layouts)} 几种版式，无法确定。请联系维护人员。")
-    if layouts:
-        try:
-            raw = LAYOUTS[layouts[0]].parse(text)
-        except (ValueError, IndexError, KeyError):  # the layout's header, but not its title or rows
-            notes.append(f"原文像“{layouts[0]}”版式，但按这种版式读不下来，改用通用读法。")
-        else:
-            suffix = ".md" if source.suffix.lower() == ".md" else ".txt"
-            return Parsed(raw, layouts[0], text, suffix)
-    try:
-        parsed = _interpret(source)
-    except ImportFailed as exc:
-        if not notes:
-            raise
-        raise ImportFailed(f"{exc}（这份文件的表头像“{layouts[0]}”版式，但标题或行与这种版式对不上，"
-                           "请核对标题是否写了年份和区县名称。）") from None
-    parsed.notes[:0] = notes
-    return parsed
-
-
-def _as_text(raw_bytes: bytes) -> str | None:
-    """The file as text when it is a text export (no NUL bytes, decodable); else None."""
-    if b"\x00" in raw_bytes[:8192]:
-        return None
-    from generator.readers import ReadError, decode_text
-
-    try:
-        return decode_text(raw_bytes, Path())
-    except ReadError:
-        return None
-
-
-def _interpret(source: Path) -> Parsed:
-    from generator.readers import ReadError, read_document
-
+def _parse(source: Path) -> Parsed:
+    """The task table of the source, through the readers and the one interpreter."""
     try:
         document = read_document(source)
     except ReadError as exc:
         raise ImportFailed(str(exc)) from None
-    interpret = _interpreter()
-    if interpret is None:
-        raise ImportFailed(f"{source}：认不出表格版式，暂不支持这种表格版式（已认识的纯文本版式：{'、'.join(LAYOUTS)}）。"
-                           "请把任务表另存为 Word（.docx）或 Excel（.xlsx）后再试；仍不行请把文件发给维护人员。")
     try:
-        raw = interpret.interpret(document)
-    except interpret.InterpretError as exc:  # one headline for every "no table here" failure
-        message = str(exc).removeprefix(f"{source}：").removeprefix(f"{document.path}：")
+        raw = interpret(document)
+    except InterpretError as exc:  # one headline for every "no task table here" failure
+        message = str(exc).removeprefix(f"{document.path}：")
         raise ImportFailed(f"{source}：认不出表格版式。{message}") from None
-    if not any(t.units_text or t.lead_units_text or t.deadline_text for t in raw.tasks):
-        raise ImportFailed(f"{source}：认不出表格版式：找到的文字里没有一项任务写了责任单位或完成时限，不像任务分解表。"
-                           "请确认选对了文件；表头请用“序号、工作任务、责任单位、完成时限”这样的说法。")
     suffix = FORMAT_SUFFIXES.get(document.format, ".txt")
     if document.format == "text" and source.suffix.lower() == ".md":
         suffix = ".md"
-    return Parsed(raw, f"通用读取（{document.format}）", _document_text(document), suffix)
+    return Parsed(raw, raw.layout, _document_text(document), suffix, list(raw.read_notes))
 
 
-def _interpreter() -> Any:
-    """generator.importers.interpret, or None while that module does not exist yet."""
-    try:
-        return importlib.import_module("generator.importers.interpret")
-    except ModuleNotFoundError as exc:
-        if exc.name != "generator.importers.interpret":
-            raise
-        return None
-
-
-def _document_text(document: Any) -> str:
+def _document_text(document: Document) -> str:
     """The paragraphs, then every table cell once: where a year may be printed."""
     texts = [p.text for p in document.paragraphs]
     texts += [cell.text for table in document.tables for row in table.rows for cell in row if cell.merged_from is None]
@@ -237,7 +181,7 @@ def import_source(source: Path, data_dir: Path, *, slug: str | None = None, city
     source = Path(source)
     year = _check_options(year, level, slug)
     raw_bytes = _read_bytes(source)
-    parsed = _parse(source, raw_bytes)
+    parsed = _parse(source)
     raw = _settle_plan(parsed, source, year, name, title)
     try:
         district = _district(raw.district_name, data_dir, slug, city or raw.city, province or raw.province,
@@ -338,6 +282,8 @@ def _district(name: str, data_dir: Path, slug: str | None, city: str | None, pro
         if level != DEFAULT_LEVEL:
             notes.append(f"层级按名称推断为“{level}”；不对时加 --level 重新导入（可选：{'、'.join(LEVELS)}）。")
     city = city or _own_city(name, level)
+    if city and city.endswith("省"):  # a province or its department: no city above it
+        province = province or city
     if slug is None:
         slug = issuer_slug(name, level, city)
         if level == "部门":
@@ -347,11 +293,13 @@ def _district(name: str, data_dir: Path, slug: str | None, city: str | None, pro
 
 
 def _own_city(name: str, level: str) -> str | None:
-    """The city an issuer names itself: 济南市 for the city, 济南市卫生健康委员会 for its department."""
-    if level == "市":
+    """The city an issuer names itself: 济南市 for the city, 济南市卫生健康委员会 for its department;
+    a province and its departments stand in the province's own place (山东省, as 北京市 is both
+    city and province)."""
+    if level in ("市", "省"):
         return _GOVERNMENT.sub("", name) or name
     prefix = _PLACE_PREFIX.match(name)
-    if level == "部门" and prefix and prefix.group(1).endswith("市"):
+    if level == "部门" and prefix and prefix.group(1).endswith(("市", "省")):
         return prefix.group(1)
     return None
 
@@ -390,9 +338,9 @@ def _load_registry(path: Path) -> dict[str, Any] | None:
 
 
 def _ignored_columns(raw: RawPlan) -> list[str]:
-    """Columns the interpreter read past (the seed layouts have none)."""
-    ignored = list(getattr(raw, "ignored_columns", None) or [])
-    return [f"忽略的列：{'、'.join(map(str, ignored))}（请确认其中没有任务内容）。"] if ignored else []
+    """Labelled columns the interpreter read past (完成情况, 备注 …; the seed layouts have none)."""
+    ignored = raw.ignored_columns
+    return [f"忽略的列：{'、'.join(ignored)}（导入时没有读取，请确认其中没有任务内容）。"] if ignored else []
 
 
 def _notes_section(notes: list[str]) -> str:
@@ -463,7 +411,7 @@ def _summary(raw: RawPlan, draft: Draft, parsed: Parsed, result: ImportResult, s
              f"  新加入单位名录的单位：{_listed(draft.new_units, '个')}",
              f"  有推断值的任务：{_listed([f'第{n}项' for n in inferred], '项')}",
              f"  无法归入任务的内容：{_listed([f'第{u.line}行' for u in raw.unplaced], '处')}",
-             f"  忽略的列：{_listed(list(getattr(raw, 'ignored_columns', None) or []), '列')}"]
+             f"  忽略的列：{_listed(raw.ignored_columns, '列')}"]
     missing = [label for key, label in (("city", "所属市"), ("province", "所属省")) if district[key] == PLACEHOLDER]
     if missing:
         lines.append(f"  需要补充：{'、'.join(missing)}（在计划文件的 district 里填写，或导入时加 --city / --province）")

@@ -71,6 +71,7 @@ def _plan(path: Path, data: dict, units: dict[str, list[Unit]], themes: list[The
             text=t["text"],
             units_text=t.get("units_text"),
             lead_units_text=t.get("lead_units_text"),
+            cooperating_units_text=t.get("cooperating_units_text"),
             units=[TaskUnit(u["name"], u["role"], by_name[u["name"]]) for u in t["units"]],
             deadline=Deadline(t.get("deadline_text"), dl["kind"], _date(dl.get("due")), dl.get("after_issue_days")),
             themes=task_themes(t["text"], t.get("themes"), themes),

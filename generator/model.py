@@ -24,16 +24,16 @@ DEADLINE_KINDS = (
 
 
 # What kind of issuer a plan comes from (plan.schema.json district.level). "区" when not given.
-LEVELS = ("区", "县", "县级市", "旗", "市", "部门", "镇", "街道")
+LEVELS = ("区", "县", "县级市", "旗", "市", "省", "部门", "镇", "街道")
 DEFAULT_LEVEL = "区"
 # How a page says "this issuer" for each level: 本区共有 3 份任务表 / 本部门共有 …
-_OWN_WORDS = {"区": "本区", "县": "本县", "县级市": "本市", "旗": "本旗", "市": "本市", "部门": "本部门",
+_OWN_WORDS = {"区": "本区", "县": "本县", "县级市": "本市", "旗": "本旗", "市": "本市", "省": "本省", "部门": "本部门",
               "镇": "本镇", "街道": "本街道"}
 
 
 @dataclass(frozen=True)
 class District:
-    """The issuer of plans: a district (the five seed plans), county, city, department or town.
+    """The issuer of plans: a district (the five seed plans), county, city, province, department or town.
 
     Pages and URLs treat every level alike; only the wording follows `level`."""
 
@@ -138,6 +138,7 @@ class Task:
     themes: list[Theme]
     notes: list[Note]
     source_line: int | None
+    cooperating_units_text: str | None = None  # the printed 配合单位 cell (tables with that column)
     plan: "Plan" = field(repr=False, default=None)  # type: ignore[assignment]
     # Progress reports on this task, in file order (site_data/progress/); empty for most.
     reports: list["Report"] = field(default_factory=list)

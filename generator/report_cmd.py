@@ -7,8 +7,9 @@ Both go through `append_reports`, which
 - validates the result together with the whole data set, exactly as `validate` does, on a
   copy: a report that would make the data invalid is refused and the file is left unchanged;
 - writes atomically (temporary file, then rename).
-`import-progress` reads a unit's spreadsheet (generator.progress_sheet), appends the rows that
-pass, and lists every other row in a review (screen and site_data/reports/), never dropping one.
+`import-progress` reads a unit's progress table (generator.progress_sheet, with the readers of
+`import`), appends the rows that pass, and lists every other row in a review (screen and
+site_data/reports/), never dropping one.
 """
 from __future__ import annotations
 

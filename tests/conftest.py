@@ -58,3 +58,20 @@ def browser(playwright_instance):
     browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
+
+
+@pytest.fixture()
+def print_pdf(browser):
+    """page.pdf() of an HTML string with Debian's Chromium (the session's browser)."""
+    pages = []
+
+    def render(html: str, path: Path) -> Path:
+        page = browser.new_page()
+        pages.append(page)
+        page.set_content(html)
+        path.write_bytes(page.pdf(format="A4"))
+        return path
+
+    yield render
+    for page in pages:
+        page.close()

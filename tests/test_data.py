@@ -99,7 +99,7 @@ def test_every_parsed_unit_resolves_to_exactly_one_registry_entry() -> None:
 
 def test_units_are_printed_in_their_cell_with_a_role() -> None:
     for task in SITE.tasks:
-        cells = (task.units_text or "") + (task.lead_units_text or "")
+        cells = (task.units_text or "") + (task.lead_units_text or "") + (task.cooperating_units_text or "")
         for unit in task.units:
             assert unit.name in cells, (task.key, unit.name)
             assert unit.role in ("lead", "responsible", "cooperating")

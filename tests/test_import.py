@@ -120,3 +120,16 @@ def test_import_prints_a_one_screen_summary(tmp_path: Path) -> None:
     assert "需要补充：所属省" in out  # the source names 汕头市 but no province
     assert "数据检查：草稿还有" in out and "[district.province]" in out
     assert len(out.splitlines()) <= 25
+
+
+def test_the_level_option_lists_every_level_an_issuer_can_have(capsys: pytest.CaptureFixture[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """`import --help` names each level the model knows (a province's plan imports with --level 省)."""
+    from generator.cli import main
+    from generator.model import LEVELS
+
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit) as done:
+        main(["import", "--help"])
+    assert done.value.code == 0
+    assert "层级：" + "、".join(LEVELS) + "（默认按名称判断）" in "".join(capsys.readouterr().out.split())

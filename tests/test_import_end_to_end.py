@@ -121,3 +121,55 @@ def test_a_real_table_imports_validates_and_builds(ext: str, data: Path, tmp_pat
     build_site(data, out_dir, config_file=ROOT / "mkdocs.yml", search=False)
     page = (out_dir / "zs-ybj" / str(TRUTH["year"]) / "1" / "index.html").read_text(encoding="utf-8")
     assert html.escape(TRUTH["tasks"][0]["text"], quote=False) in page
+
+
+# A plan copied out of a PDF's text layer: every line stops at the page's right margin.
+WRAPPED = ("某某区2024年基层政务公开重点工作任务分解方案\n"
+           "一、加强政策解读，推动基层政务公开标准化规范化建设和各\n项工作\n"
+           "1.健全政策解读工作机制，做到政策文件与解读材料同步组织\n"
+           "同步审签，涉及群众切身利益的重要政策由起草部门负责解读，全\n面提升政策解读的针对性和实效性。\n"
+           "牵头单位：区政府办公室\n"
+           "协办单位：区司法局、区发展改革局、区城市管理委员会、园区管\n委会、各街道办事处\n")
+
+
+def test_wrapped_lines_stay_in_the_data_and_are_joined_on_the_page(data: Path, tmp_path: Path, browser,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """The draft keeps the text verbatim, line breaks and all (generator/importers/wraps.py); the
+    task page and the search card's text join them (generator/wrapped_text.py), so Chromium shows
+    no space inside the sentence ("组织 同步" is how it shows a bare line break)."""
+    from generator.search import read_fields
+    from generator.wrapped_text import display_text
+
+    source = tmp_path / "折行.txt"
+    source.write_text(WRAPPED, encoding="utf-8")
+    code = main(["import", str(source), "--data", str(data), "--name", "某某区", "--city", "某市", "--province", "某省",
+                 "--slug", "moumou"])
+    assert code == 0, capsys.readouterr().err
+    plan_file = data / "plans" / "moumou-2024.yaml"
+    draft, _ = yamlio.load(plan_file)
+    [task] = draft["tasks"]
+    assert task["text"] == ("健全政策解读工作机制，做到政策文件与解读材料同步组织\n同步审签，涉及群众切身利益的重要政策由起草部门负责解读，全"
+                            "\n面提升政策解读的针对性和实效性。")
+    task.setdefault("themes", ["livelihood"])
+    plan_file.write_text(yamlio.dump(draft, "../schema/plan.schema.json"), encoding="utf-8")
+    assert validate(data) == []
+    out_dir = tmp_path / "site"
+    build_site(data, out_dir, config_file=ROOT / "mkdocs.yml", search=False)
+    page_file = out_dir / "moumou" / "2024" / str(task["number"]) / "index.html"
+    page = page_file.read_text(encoding="utf-8")
+    joined = task["text"].replace("\n", "")
+    assert display_text(task["text"]) == joined
+    assert f'<p class="task-text">{joined}</p>' in page
+    assert read_fields(page_file, page).card["text"] == joined  # what the search card shows and matches
+    view = browser.new_page()
+    view.goto(page_file.as_uri())
+    assert view.inner_text(".task-text") == joined
+    view.close()
+
+
+def test_display_text_joins_a_break_inside_chinese_and_spaces_latin_words() -> None:
+    from generator.wrapped_text import display_text
+
+    assert display_text("完善议事决策\n程序，涉及重大事项的，全\r\n面提升") == "完善议事决策程序，涉及重大事项的，全面提升"
+    assert display_text("推进 open\ndata 开放，COVID-\n19 防控") == "推进 open data 开放，COVID-19 防控"
+    assert display_text("没有换行的文字") == "没有换行的文字"

@@ -21,7 +21,7 @@ def text() -> str:
 
 @pytest.fixture(scope="module")
 def plan(text: str) -> RawPlan:
-    return lead_columns.parse(text)
+    return lead_columns.CASE.parse(text)
 
 
 @pytest.fixture(scope="module")
@@ -93,12 +93,12 @@ def test_numbered_rows_match_tasks(plan: RawPlan, text: str) -> None:
 
 
 def test_detects_this_layout(text: str) -> None:
-    assert lead_columns.detect(text)
+    assert lead_columns.CASE.detects(text)
 
 
 @pytest.mark.parametrize("name", OTHER_SEEDS)
 def test_does_not_detect_other_seeds(name: str) -> None:
-    assert not lead_columns.detect((SOURCES / name).read_text(encoding="utf-8"))
+    assert not lead_columns.CASE.detects((SOURCES / name).read_text(encoding="utf-8"))
 
 
 # --- tricky rows -------------------------------------------------------------------------
@@ -208,7 +208,7 @@ SYNTHETIC = (
 
 
 def test_synthetic_page_break_keeps_first_section_form_and_drops_repeated_header() -> None:
-    plan = lead_columns.parse(SYNTHETIC)
+    plan = lead_columns.CASE.parse(SYNTHETIC)
     assert [t.number for t in plan.tasks] == [1, 2]
     assert plan.tasks[0].section == plan.tasks[1].section == ["一、围绕中心工作，着力公开", "（一）聚焦定位"]
     second = plan.tasks[1]
@@ -221,6 +221,6 @@ def test_synthetic_page_break_keeps_first_section_form_and_drops_repeated_header
 
 def test_synthetic_crlf_keeps_text_verbatim() -> None:
     crlf = SYNTHETIC.replace("\n", "\r\n")
-    plan = lead_columns.parse(crlf)
-    assert lead_columns.detect(crlf)
+    plan = lead_columns.CASE.parse(crlf)
+    assert lead_columns.CASE.detects(crlf)
     assert all(t.text in crlf for t in plan.tasks)

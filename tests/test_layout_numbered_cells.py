@@ -20,7 +20,7 @@ def text() -> str:
 
 @pytest.fixture(scope="module")
 def plan(text: str) -> RawPlan:
-    return numbered_cells.parse(text)
+    return numbered_cells.CASE.parse(text)
 
 
 @pytest.fixture(scope="module")
@@ -36,12 +36,12 @@ def _last_line(task: RawTask) -> int:
 
 
 def test_detect_true_for_this_layout(text: str) -> None:
-    assert numbered_cells.detect(text)
+    assert numbered_cells.CASE.detects(text)
 
 
 @pytest.mark.parametrize("name", OTHERS)
 def test_detect_false_for_other_layouts(name: str) -> None:
-    assert not numbered_cells.detect((SOURCES / name).read_text(encoding="utf-8"))
+    assert not numbered_cells.CASE.detects((SOURCES / name).read_text(encoding="utf-8"))
 
 
 # --- count, numbers, verbatim ---------------------------------------------------------
@@ -222,8 +222,8 @@ def test_wrapped_paragraph_and_unit_line_on_synthetic_table() -> None:
         "\t\n\t\n\t3．第三段。\n\t\n\n"
         "公开方式：主动公开。\n"
     )
-    assert numbered_cells.detect(src)
-    plan = numbered_cells.parse(src)
+    assert numbered_cells.CASE.detects(src)
+    plan = numbered_cells.CASE.parse(src)
     assert [t.number for t in plan.tasks] == [1, 2, 3]
     first = plan.tasks[0]
     assert first.text == "第一段没有写完，\n换行后继续。" and first.text in src

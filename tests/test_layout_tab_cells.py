@@ -26,7 +26,7 @@ def source() -> str:
 
 @pytest.fixture(scope="module")
 def plan(source: str) -> RawPlan:
-    return tab_cells.parse(source)
+    return tab_cells.CASE.parse(source)
 
 
 @pytest.fixture(scope="module")
@@ -118,18 +118,18 @@ def test_every_printed_cell_of_the_table_reaches_some_task(plan: RawPlan, source
 
 
 def test_detect_true_for_this_layout(source: str) -> None:
-    assert tab_cells.detect(source) is True
+    assert tab_cells.CASE.detects(source) is True
 
 
 @pytest.mark.parametrize("name", OTHER_SOURCES)
 def test_detect_false_for_other_layouts(name: str) -> None:
-    assert tab_cells.detect((SOURCES / name).read_text(encoding="utf-8")) is False
+    assert tab_cells.CASE.detects((SOURCES / name).read_text(encoding="utf-8")) is False
 
 
 def test_detect_does_not_depend_on_the_district_name(source: str) -> None:
     other_year = source.replace("长清区", "平阴县").replace("2022", "2024")
-    assert tab_cells.detect(other_year) is True
-    plan = tab_cells.parse(other_year)
+    assert tab_cells.CASE.detects(other_year) is True
+    plan = tab_cells.CASE.parse(other_year)
     assert (plan.district_name, plan.year, len(plan.tasks)) == ("平阴县", 2024, 66)
 
 
@@ -157,7 +157,7 @@ def test_repeated_section_with_other_punctuation_keeps_first_form(source: str) -
     reprint = "\t8\n\t突出重点领域, 推动高质量政务公开\n"
     assert reprint.replace(", ", "，") in source
     variant = source.replace("\t8\n\t突出重点领域，推动高质量政务公开\n", reprint)
-    plan = tab_cells.parse(variant)
+    plan = tab_cells.CASE.parse(variant)
     assert plan.tasks[7].section == [L1_FOCUS, "加强重大战略实施信息公开"]
 
 

@@ -21,7 +21,7 @@ def text() -> str:
 
 @pytest.fixture(scope="module")
 def plan(text: str) -> RawPlan:
-    return tsv_rows.parse(text)
+    return tsv_rows.CASE.parse(text)
 
 
 @pytest.fixture(scope="module")
@@ -105,12 +105,12 @@ def test_every_requirement_passage_covered_once(plan: RawPlan, text: str) -> Non
 
 
 def test_detect_this_layout(text: str) -> None:
-    assert tsv_rows.detect(text)
+    assert tsv_rows.CASE.detects(text)
 
 
 @pytest.mark.parametrize("name", OTHER_SOURCES)
 def test_detect_rejects_other_layouts(name: str) -> None:
-    assert not tsv_rows.detect((SOURCES / name).read_text(encoding="utf-8"))
+    assert not tsv_rows.CASE.detects((SOURCES / name).read_text(encoding="utf-8"))
 
 
 # ---------------------------------------------------------------- sections

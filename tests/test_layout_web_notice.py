@@ -25,7 +25,7 @@ def text() -> str:
 
 @pytest.fixture(scope="module")
 def plan(text: str) -> RawPlan:
-    return web_notice.parse(text)
+    return web_notice.CASE.parse(text)
 
 
 def _task(plan: RawPlan, number: int):
@@ -119,19 +119,19 @@ def test_no_chrome_or_notice_becomes_a_task(plan: RawPlan, text: str) -> None:
 
 
 def test_detect_true_for_this_layout(text: str) -> None:
-    assert web_notice.detect(text)
+    assert web_notice.CASE.detects(text)
 
 
 @pytest.mark.parametrize("name", OTHER_SOURCES)
 def test_detect_false_for_other_layouts(name: str) -> None:
-    assert not web_notice.detect((SOURCES / name).read_text(encoding="utf-8"))
+    assert not web_notice.CASE.detects((SOURCES / name).read_text(encoding="utf-8"))
 
 
 def test_detect_does_not_depend_on_the_district_name(text: str) -> None:
     # Next year's page of another district must still be detected.
     other = text.replace("任城", "兖州").replace("济宁", "曲阜").replace("2023", "2024")
-    assert web_notice.detect(other)
-    renamed = web_notice.parse(other)
+    assert web_notice.CASE.detects(other)
+    renamed = web_notice.CASE.parse(other)
     assert renamed.district_name == "兖州区" and renamed.year == 2024
     assert len(renamed.tasks) == 59
 
@@ -255,7 +255,7 @@ def test_page_break_repeats_header_and_section_in_another_form() -> None:
         "工作任务\n\n责任单位\n\n具体要求\n\n完成时限\n\n"
         "一、甲类公开\n\n(一)围绕稳经济,促活力强化公开\n\n区乙局\n\n任务乙。\n\n6月底前\n\n文件下载:\n\nx.pdf\n"
     )
-    plan = web_notice.parse(_HEAD + body)
+    plan = web_notice.CASE.parse(_HEAD + body)
     assert [t.text for t in plan.tasks] == ["任务甲。", "任务乙。"]
     assert plan.tasks[0].section == plan.tasks[1].section == ["一、甲类公开", "(一)围绕稳经济、促活力强化公开"]
     assert plan.unplaced == []
@@ -264,7 +264,7 @@ def test_page_break_repeats_header_and_section_in_another_form() -> None:
 
 def test_merged_units_and_deadline_are_carried_with_notes() -> None:
     body = "一、甲类公开\n\n区甲局\n\n任务甲。\n\n12月底前\n\n任务乙。\n\n区丙局\n\n任务丙。\n\n全年\n\n文件下载:\n"
-    plan = web_notice.parse(_HEAD + body)
+    plan = web_notice.CASE.parse(_HEAD + body)
     a, b, c = plan.tasks
     assert (b.units_text, b.deadline_text) == ("区甲局", "12月底前")
     assert {n.field for n in b.notes} == {"units_text", "deadline_text"}
@@ -274,6 +274,6 @@ def test_merged_units_and_deadline_are_carried_with_notes() -> None:
 
 def test_trailing_cells_without_requirement_are_unplaced() -> None:
     body = "一、甲类公开\n\n区甲局\n\n任务甲。\n\n12月底前\n\n区乙局\n\n文件下载:\n"
-    plan = web_notice.parse(_HEAD + body)
+    plan = web_notice.CASE.parse(_HEAD + body)
     assert len(plan.tasks) == 1
     assert [(u.line, u.text) for u in plan.unplaced] == [(_HEAD.count("\n") + 9, "区乙局")]

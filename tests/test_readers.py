@@ -245,23 +245,6 @@ def test_html_utf8_without_meta_and_no_extension(tmp_path: Path) -> None:
 # ---- pdf --------------------------------------------------------------------------------
 
 
-@pytest.fixture()
-def print_pdf(browser):
-    """page.pdf() of an HTML string with Debian's Chromium (the session's browser, tests/conftest.py)."""
-    pages = []
-
-    def render(html: str, path: Path) -> Path:
-        page = browser.new_page()
-        pages.append(page)
-        page.set_content(html)
-        path.write_bytes(page.pdf(format="A4"))
-        return path
-
-    yield render
-    for page in pages:
-        page.close()
-
-
 def test_pdf_table_cells_and_lines(tmp_path: Path, print_pdf) -> None:
     html = build_html(tmp_path / "p.html", "utf-8").read_text(encoding="utf-8")
     html = html.replace('<table class="data" border="1">', '<table class="data" style="border-collapse: collapse">')

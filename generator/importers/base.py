@@ -1,6 +1,6 @@
-"""What every layout parser returns: the table as printed, before normalization.
+"""What the interpreter returns: the table as printed, before normalization.
 
-A layout parser only reads the text export; it does not split units, parse deadlines
+The interpreter only finds the tasks and their cells; it does not split units, parse deadlines
 or assign themes (that is `generator.importers.normalize`). Everything here is verbatim
 from the source except where a Note says a value was carried or moved.
 """
@@ -29,7 +29,11 @@ class RawTask:
     units_text: str | None = None  # 责任单位 / 落实单位 cell verbatim; None if the source gives none
     lead_units_text: str | None = None  # 牵头单位 cell verbatim (only layouts with that column)
     deadline_text: str | None = None  # 完成时限 cell verbatim; None if none
+    cooperating_units_text: str | None = None  # 配合单位 cell verbatim (only tables with that column)
     notes: list[Note] = field(default_factory=list)
+    # Read from lines a page wrapped (generator.importers.wraps): a line break in its text or
+    # cells is where the line was full, not a break between two units.
+    wrapped: bool = False
 
 
 @dataclass
@@ -54,6 +58,9 @@ class RawPlan:
     issue_date: dt.date | None = None  # 成文日期 / 印发日期
     has_deadline_column: bool = True
     unplaced: list[Unplaced] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)  # header labels of columns not read
+    layout: str = ""  # the case that read it: a seed layout's name, or "通用读取（docx）" …
+    read_notes: list[str] = field(default_factory=list)  # how it was read, for the review report
 
 
 _TITLE_NOISE = re.compile(r"[\s,.。、;:()]")

@@ -1,4 +1,4 @@
-"""Layout "numbered_cells": 工作要求 / 具体任务 / 具体要求 / 落实单位, no 完成时限 column.
+"""Case "numbered_cells": 工作要求 / 具体任务 / 具体要求 / 落实单位, no 完成时限 column (濠江区 2022).
 
 The text export prints one table cell per line, a cell starting with a tab. Section rows
 (一、… for 工作要求, （一）… for 具体任务) stand on their own lines and are reprinted after
@@ -12,7 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from generator.importers.base import Note, RawPlan, RawTask, Unplaced, section_key
+from generator.importers.base import Note, RawPlan, RawTask
+from generator.importers.cases import Case, NotThisLayout
+from generator.importers.lines import Line, Lines
+from generator.importers.plan_builder import PlanBuilder
 
 HEADER = ["工作要求", "具体任务", "具体要求", "落实单位"]
 
@@ -27,209 +30,136 @@ PLACE_RE = re.compile(r"^(?:(?P<province>\S{1,7}?省))?(?:(?P<city>\S{1,7}?市))
 SENTENCE_END = ("。", "；", ";", "！", "？")
 
 
-def _lines(text: str) -> list[str]:
-    """Lines exactly as `text.splitlines()` sees them, so task.line matches the tests."""
-    return text.splitlines()
-
-
-def _offsets(text: str) -> list[int]:
-    """Start offset of each line in `text` (needed to slice multi-line texts verbatim)."""
-    starts, pos = [], 0
-    for chunk in text.splitlines(keepends=True):
-        starts.append(pos)
-        pos += len(chunk)
-    return starts
-
-
-def _header_index(lines: list[str]) -> int | None:
+def _header_index(lines: Lines) -> int | None:
     """Index of the 落实单位 header cell when the four header cells appear in order, tab-indented."""
-    cells = [(i, ln) for i, ln in enumerate(lines) if ln.strip()]
+    cells = [line for line in lines if line.text]
     for k in range(len(cells) - len(HEADER) + 1):
-        window = cells[k : k + len(HEADER)]
-        if all(ln.strip() == h and ln.startswith("\t") for (_, ln), h in zip(window, HEADER)):
-            after = cells[k + len(HEADER)][1].strip() if k + len(HEADER) < len(cells) else ""
+        window = cells[k:k + len(HEADER)]
+        if all(c.text == h and c.raw.startswith("\t") for c, h in zip(window, HEADER)):
+            after = cells[k + len(HEADER)].text if k + len(HEADER) < len(cells) else ""
             if after in ("完成时限", "序号", "责任单位", "牵头单位"):
                 return None  # a wider table: not this layout
-            return window[-1][0]
+            return window[-1].index
     return None
 
 
-def detect(text: str) -> bool:
+def detect(lines: Lines) -> bool:
     """True for the 4-column table (工作要求/具体任务/具体要求/落实单位) with numbered items."""
-    lines = _lines(text)
     start = _header_index(lines)
-    if start is None:
-        return False
-    return any(TASK_RE.match(ln.strip()) for ln in lines[start + 1 :])
+    return start is not None and lines.first(lambda line: bool(TASK_RE.match(line.text)), start + 1) is not None
 
 
-def _table_end(lines: list[str], start: int) -> int:
-    """Index of the first footer line after the table (or len(lines))."""
-    for i in range(start, len(lines)):
-        if FOOTER_RE.match(lines[i].strip()):
-            return i
-    return len(lines)
+class _Cells:
+    """Walks the table lines once: which numbered items are open, waiting for their 落实单位."""
 
-
-class _Parser:
-    """Walks the table lines once; kept as a small state holder for readability."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.lines = _lines(text)
-        self.offsets = _offsets(text)
-        self.tasks: list[RawTask] = []
-        self.unplaced: list[Unplaced] = []
-        self.first_form: dict[str, str] = {}  # section key -> first printed form
-        self.top: str | None = None
-        self.sub: str | None = None
+    def __init__(self, lines: Lines, builder: PlanBuilder) -> None:
+        self.lines, self.builder = lines, builder
         self.group: list[RawTask] = []  # tasks of the open 具体要求 cell, waiting for 落实单位
         self.group_end = -1  # index of the last line belonging to the open cell's text
-        self.last_units: tuple[str, int, RawTask] | None = None  # (value, line index, last task)
+        self.starts: dict[int, tuple[int, int]] = {}  # id(task) -> (first line index, column)
         self.units_tasks: list[RawTask] = []  # tasks that got the most recent units cell
         self.units_line = -2  # index of the last line of the most recent units cell
 
-    # --- sections ---------------------------------------------------------------------
-    def _form(self, title: str) -> str:
-        return self.first_form.setdefault(section_key(title), title)
-
-    def _set_top(self, title: str) -> None:
-        form = self._form(title)
-        if form != self.top:  # a new 工作要求; a reprint after a page break keeps the 具体任务
-            self.top, self.sub = form, None
-
-    def _set_sub(self, title: str) -> None:
-        self.sub = self._form(title)
-
-    # --- groups -----------------------------------------------------------------------
-    def _close_group(self, empty_cell_line: int | None = None) -> None:
-        """The open cell ended without a printed 落实单位: carry the cell above, with a Note."""
-        if not self.group:
-            return
-        if self.last_units is not None:
-            value, idx, prev = self.last_units
-            msg = f"源表此格为空（合并单元格），沿用第{prev.number}项任务（第{idx + 1}行）的落实单位"
-        else:
-            value, msg = None, "源表落实单位为空，且上方无可沿用的单元格"
+    def close_group(self) -> None:
+        """The open cell ended without a printed 落实单位: the merged cell above is carried."""
         for task in self.group:
-            task.units_text = value
-            task.notes.append(Note("units_text", msg))
-        self._note_shared(self.group, None)
+            self.builder.carry(task, "units_text")
+        self._note_shared(None)
         self.group = []
 
-    def _assign_units(self, value: str, idx: int) -> None:
+    def assign_units(self, line: Line) -> None:
         for task in self.group:
-            task.units_text = value
-        self._note_shared(self.group, idx)
-        self.last_units = (value, idx, self.group[-1])
-        self.units_tasks, self.units_line = self.group, idx
+            self.builder.cell(task, "units_text", line.text, line.number)
+        self._note_shared(line.number)  # the last task is the one merged cells below cite
+        self.units_tasks, self.units_line = self.group, line.index
         self.group = []
 
-    @staticmethod
-    def _note_shared(group: list[RawTask], idx: int | None) -> None:
+    def _note_shared(self, line_number: int | None) -> None:
         """Several numbered items in one cell share one 落实单位 cell: say so on each."""
-        if len(group) < 2:
+        if len(self.group) < 2:
             return
-        where = f"（第{idx + 1}行）" if idx is not None else ""
-        msg = f"第{group[0].number}至{group[-1].number}项任务同在一个具体要求单元格，共用同一落实单位单元格{where}"
-        for task in group:
-            task.notes.append(Note("units_text", msg))
+        where = f"（第{line_number}行）" if line_number is not None else ""
+        message = (f"第{self.group[0].number}至{self.group[-1].number}项任务同在一个具体要求单元格，"
+                   f"共用同一落实单位单元格{where}")
+        for task in self.group:
+            task.notes.append(Note("units_text", message))
 
-    def _extend_units(self, value: str, idx: int) -> None:
+    def extend_units(self, line: Line) -> None:
         """A further line right below the units cell: keep it as a separate cell line."""
         for task in self.units_tasks:
-            task.units_text = f"{task.units_text}\n{value}"
-        if self.last_units is not None:  # a later empty cell must carry the whole cell
-            self.last_units = (self.units_tasks[-1].units_text or value, self.last_units[1], self.units_tasks[-1])
-        self.units_line = idx
+            task.units_text = f"{task.units_text}\n{line.text}"
+        above = self.builder.above["units_text"]  # a later empty cell must carry the whole cell
+        self.builder.remember("units_text", self.units_tasks[-1].units_text, above.number, above.line)
+        self.units_line = line.index
 
-    # --- tasks ------------------------------------------------------------------------
-    def _start_task(self, idx: int, raw: str) -> None:
-        stripped = raw.strip()
-        m = TASK_RE.match(stripped)
-        assert m is not None
-        if raw.startswith("\t"):  # a tab starts a new 具体要求 cell, i.e. a new row
-            self._close_group()
-        section = [s for s in (self.top, self.sub) if s]
-        task = RawTask(int(m.group(1)), section, stripped[m.end() :].strip(), idx + 1)
-        self.tasks.append(task)
+    def start_task(self, line: Line) -> None:
+        match = TASK_RE.match(line.text)
+        if line.raw.startswith("\t"):  # a tab starts a new 具体要求 cell, i.e. a new row
+            self.close_group()
+        text = line.text[match.end():].strip()
+        task = self.builder.task(int(match.group(1)), text, line.number)
+        self.starts[id(task)] = (line.index, line.raw.index(text))
         self.group.append(task)
-        self.group_end = idx
+        self.group_end = line.index
 
-    def _continues_task(self, idx: int, raw: str) -> bool:
+    def continues_task(self, line: Line) -> bool:
         """A bare line right after an unfinished sentence is the same paragraph wrapped."""
-        if not self.group or raw.startswith("\t") or self.group_end != idx - 1:
+        if not self.group or line.raw.startswith("\t") or self.group_end != line.index - 1:
             return False
         return not self.group[-1].text.endswith(SENTENCE_END)
 
-    def _extend_task(self, idx: int, raw: str) -> None:
+    def extend_task(self, line: Line) -> None:
         task = self.group[-1]
-        begin = self.text.index(task.text, self.offsets[task.line - 1])
-        end = self.offsets[idx] + len(raw.rstrip())
-        task.text = self.text[begin:end].strip()
-        self.group_end = idx
+        first, column = self.starts[id(task)]
+        task.text = self.lines.span(first, line.index, column)
+        self.group_end = line.index
 
-    # --- main loop --------------------------------------------------------------------
     def run(self, start: int, end: int) -> None:
-        for idx in range(start, end):
-            raw = self.lines[idx]
-            stripped = raw.strip()
-            if not stripped:
-                if "\t" in raw and self.group:  # tab-only cell where 落实单位 belongs: empty cell
-                    self._close_group()
-                continue
-            if TOP_RE.match(stripped):
-                self._close_group()
-                self._set_top(stripped)
-            elif SUB_RE.match(stripped):
-                self._close_group()
-                self._set_sub(stripped)
-            elif TASK_RE.match(stripped):
-                self._start_task(idx, raw)
-            elif self._continues_task(idx, raw):
-                self._extend_task(idx, raw)
+        for line in self.lines.items[start:end]:
+            if not line.text:
+                if "\t" in line.raw and self.group:  # tab-only cell where 落实单位 belongs: empty cell
+                    self.close_group()
+            elif TOP_RE.match(line.text):
+                self.close_group()
+                self.builder.set_heading(line.text, 1)
+            elif SUB_RE.match(line.text):
+                self.close_group()
+                self.builder.set_heading(line.text, 2)
+            elif TASK_RE.match(line.text):
+                self.start_task(line)
+            elif self.continues_task(line):
+                self.extend_task(line)
             elif self.group:
-                self._assign_units(stripped, idx)
-            elif self.units_tasks and self.units_line == idx - 1:
-                self._extend_units(stripped, idx)
+                self.assign_units(line)
+            elif self.units_tasks and self.units_line == line.index - 1:
+                self.extend_units(line)
             else:
-                self.unplaced.append(Unplaced(idx + 1, stripped, "表格内无法归属的内容（不在任何具体要求之后）"))
-        self._close_group()
+                self.builder.skip(line.number, line.text, "表格内无法归属的内容（不在任何具体要求之后）")
+        self.close_group()
 
 
-def _metadata(lines: list[str], header: int) -> dict:
+def _metadata(lines: Lines, header: int) -> RawPlan:
     """Title, place, year and, if printed before the table, 发文字号 / 成文日期."""
-    before = [ln.strip() for ln in lines[:header] if ln.strip() and ln.strip() not in HEADER]
-    title = next((ln for ln in before if "政务公开" in ln), before[0] if before else "")
+    before = [line.text for line in lines.items[:header] if line.text and line.text not in HEADER]
+    title = next((text for text in before if "政务公开" in text), before[0] if before else "")
     place = PLACE_RE.match(title)
     year = re.search(r"(20\d{2})年", title)
-    meta: dict = {
-        "title": title,
-        "district_name": place.group("district") if place else "",
-        "city": place.group("city") if place else None,
-        "province": place.group("province") if place else None,
-        "year": int(year.group(1)) if year else 0,
-    }
-    for ln in before:
-        if DOC_NUMBER_RE.match(ln):
-            meta.setdefault("doc_number", ln)
-        date = DATE_RE.match(ln)
-        if date:
-            meta.setdefault("issue_date", dt.date(*map(int, date.groups())))
-    return meta
+    dates = [dt.date(*map(int, m.groups())) for text in before if (m := DATE_RE.match(text))]
+    return RawPlan(district_name=place.group("district") if place else "", year=int(year.group(1)) if year else 0,
+                   title=title, tasks=[], city=place.group("city") if place else None,
+                   province=place.group("province") if place else None,
+                   doc_number=next((text for text in before if DOC_NUMBER_RE.match(text)), None),
+                   issue_date=dates[0] if dates else None, has_deadline_column=False)
 
 
-def parse(text: str) -> RawPlan:
-    """The table as printed: one RawTask per numbered 具体要求 item."""
-    lines = _lines(text)
+def read(lines: Lines, builder: PlanBuilder) -> RawPlan:
+    """One task per numbered 具体要求 item."""
     header = _header_index(lines)
     if header is None:
-        raise ValueError("not a numbered_cells table: header 工作要求/具体任务/具体要求/落实单位 not found")
-    parser = _Parser(text)
-    parser.run(header + 1, _table_end(lines, header + 1))
-    return RawPlan(
-        tasks=parser.tasks,
-        has_deadline_column=False,
-        unplaced=parser.unplaced,
-        **_metadata(lines, header - len(HEADER) + 1),
-    )
+        raise NotThisLayout("not a numbered_cells table: header 工作要求/具体任务/具体要求/落实单位 not found")
+    end = lines.first(lambda line: bool(FOOTER_RE.match(line.text)), header + 1)
+    _Cells(lines, builder).run(header + 1, len(lines) if end is None else end)
+    return _metadata(lines, header - len(HEADER) + 1)
+
+
+CASE = Case("numbered_cells", detect, read, labels={"units_text": "落实单位"})

@@ -67,6 +67,9 @@ class Cell:
     # (row, column), 1-based in the table grid, of the cell this one is a merged copy of;
     # None for an origin or an unmerged cell. Lets the interpreter tell "same as above" from a repeat.
     merged_from: tuple[int, int] | None = None
+    # Link targets in the cell (an Excel cell's hyperlink, <a href>, a Word or PDF link): a
+    # 佐证材料 cell of a progress table often shows a title and links to the page.
+    links: tuple[str, ...] = ()
 
 
 @dataclass
@@ -107,6 +110,9 @@ class Document:
     format: str  # one of FORMATS
     tables: list[Table] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
+    # A text source's decoded text, line endings as in the file: layouts printed one cell a line
+    # are cut out of its lines, and a cell that runs over lines is sliced from it verbatim.
+    text: str | None = None
 
     @property
     def title(self) -> str | None:
@@ -130,7 +136,7 @@ class GridBuilder:
     """
 
     def __init__(self) -> None:
-        self._grid: dict[tuple[int, int], tuple[str, tuple[int, int] | None, dict]] = {}
+        self._grid: dict[tuple[int, int], tuple[str, tuple[int, int] | None, dict, tuple[str, ...]]] = {}
 
     def occupied(self, row: int, column: int) -> bool:
         return (row, column) in self._grid
@@ -141,14 +147,14 @@ class GridBuilder:
         return column
 
     def place(self, row: int, column: int, text: str, rowspan: int = 1, colspan: int = 1,
-              **where: object) -> None:
+              links: tuple[str, ...] = (), **where: object) -> None:
         """Put a cell whose top-left is (row, column), 1-based; `where` adds Position fields."""
         for r in range(row, row + max(rowspan, 1)):
             for c in range(column, column + max(colspan, 1)):
                 if (r, c) in self._grid:  # overlapping spans: the first one wins, as in browsers
                     continue
                 origin = None if (r, c) == (row, column) else (row, column)
-                self._grid[(r, c)] = (text, origin, dict(where))
+                self._grid[(r, c)] = (text, origin, dict(where), links)
 
     def build(self, path: Path, **where: object) -> list[list[Cell]]:
         """The grid as rows of Cells; `where` (page, sheet, table) goes into every Position."""
@@ -160,9 +166,9 @@ class GridBuilder:
         for r in range(1, height + 1):
             row: list[Cell] = []
             for c in range(1, width + 1):
-                text, origin, own = self._grid.get((r, c), ("", None, {}))
+                text, origin, own, links = self._grid.get((r, c), ("", None, {}, ()))
                 fields = {"row": r, "column": c, **where, **own}
-                row.append(Cell(text, Position(path, **fields), origin))
+                row.append(Cell(text, Position(path, **fields), origin, links))
             rows.append(row)
         return rows
 

@@ -55,6 +55,7 @@ def _grid(table: DocxTable, path: Path, index: int) -> list[list[Cell]]:
     # Keyed by the <w:tc> element itself (not its id): holding it keeps lxml from reusing the proxy.
     origins: dict[object, tuple[int, int]] = {}  # <w:tc> -> first grid place
     texts: dict[object, str] = {}
+    links: dict[object, tuple[str, ...]] = {}
     rows: list[list[Cell]] = []
     for r, row in enumerate(table.rows, start=1):
         cells: list[Cell] = []
@@ -66,9 +67,11 @@ def _grid(table: DocxTable, path: Path, index: int) -> list[list[Cell]]:
             if key not in origins:
                 origins[key] = (r, c)
                 texts[key] = cell_text(docx_cell)
+                links[key] = tuple(link.url for paragraph in docx_cell.paragraphs
+                                   for link in paragraph.hyperlinks if link.url)
             origin = origins[key]
             cells.append(Cell(texts[key], Position(path, table=index, row=r, column=c),
-                              None if origin == (r, c) else origin))
+                              None if origin == (r, c) else origin, links[key]))
         rows.append(cells)
     width = max((len(cells) for cells in rows), default=0)
     for r, cells in enumerate(rows, start=1):

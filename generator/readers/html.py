@@ -114,12 +114,18 @@ class _Walker:
                 if rowspan == 0:  # rowspan="0": to the end of the table
                     rowspan = len(rows) - r + 1
                 colspan = max(_span(td.get("colspan")), 1)
-                grid.place(r, column, cell_text(td), rowspan, colspan, line=td.sourceline)
+                grid.place(r, column, cell_text(td), rowspan, colspan, links=_links(td), line=td.sourceline)
                 column += colspan
         cells = grid.build(self.path, table=index)
         if cells:
             self.order += 1
             self.tables.append(Table(cells, index=index, order=self.order))
+
+
+def _links(td: etree._Element) -> tuple[str, ...]:
+    """The cell's <a href> targets, page anchors and scripts left out."""
+    hrefs = (str(href).strip() for href in td.xpath(".//a/@href"))
+    return tuple(href for href in hrefs if href and not href.startswith(("#", "javascript:")))
 
 
 def _span(value: str | None) -> int:

@@ -124,11 +124,14 @@ def _grid(table: PlumberTable, page: Page, path: Path, page_number: int, index: 
     xs = _grid_lines([x for cell in table.cells for x in (cell[0], cell[2])])
     ys = _grid_lines([y for cell in table.cells for y in (cell[1], cell[3])])
     grid = GridBuilder()
+    uris = [link for link in page.hyperlinks if link.get("uri")]
     for x0, top, x1, bottom in sorted(table.cells, key=lambda c: (c[1], c[0])):
         first_col, last_col = _nearest(xs, x0), _nearest(xs, x1)
         first_row, last_row = _nearest(ys, top), _nearest(ys, bottom)
         chars = [char for char in page.chars
                  if x0 <= (char["x0"] + char["x1"]) / 2 <= x1 and top <= (char["top"] + char["bottom"]) / 2 <= bottom]
+        links = tuple(str(link["uri"]) for link in uris if x0 <= (link["x0"] + link["x1"]) / 2 <= x1
+                      and top <= (link["top"] + link["bottom"]) / 2 <= bottom)
         grid.place(first_row + 1, first_col + 1, unwrap(restore_radicals(extract_text(chars).strip())),
-                   max(last_row - first_row, 1), max(last_col - first_col, 1))
+                   max(last_row - first_row, 1), max(last_col - first_col, 1), links=links)
     return grid.build(path, page=page_number, table=index)

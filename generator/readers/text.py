@@ -18,9 +18,10 @@ MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
 def read(path: Path, raw: bytes) -> Document:
-    lines = decode_text(raw, path).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    decoded = decode_text(raw, path)
+    lines = decoded.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     split = _pipe_cells if _mostly_pipes(lines) else _tab_cells
-    document = Document(path, "text")
+    document = Document(path, "text", text=decoded)
     pending: list[tuple[int, list[str]]] = []  # (line number, cells) of the table being read
     between: list[tuple[int, str]] = []  # lone "|" lines after a row: row separators if a row follows
     for number, line in enumerate(lines, start=1):

@@ -84,6 +84,9 @@ def _grid(sheet: Worksheet, path: Path, index: int) -> list[list[Cell]]:
             grid_origin = None if origin == (r, c) else (origin[0] - top + 1, origin[1] - left + 1)
             if grid_origin is not None and (grid_origin[0] < 1 or grid_origin[1] < 1):
                 grid_origin = None  # origin outside the used area (empty merge start): treat as plain
-            cells.append(Cell(text, Position(path, sheet=sheet.title, table=index, row=r, column=c), grid_origin))
+            link = sheet.cell(*origin).hyperlink
+            links = (link.target,) if link is not None and link.target else ()
+            cells.append(Cell(text, Position(path, sheet=sheet.title, table=index, row=r, column=c), grid_origin,
+                              links))
         rows.append(cells)
     return rows
