@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,13 +27,17 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
-from generator import mkdocs_hooks, opendata, outdir, pages, render, search as search_index
+from generator import feeds, mkdocs_hooks, opendata, outdir, pages, render, search as search_index
 from generator.errors import BuildError, DataError
+from generator.history import NO_HISTORY_GIVEN, SiteHistory, load_history
 from generator.loader import load_site
 from generator.model import Site
 from generator.views import DATA_URL
 
 __all__ = ["build_site", "BuildError", "DataError", "reference_dates"]
+
+# QR codes encode the published address: without one, task pages and sheets have none.
+NO_QR = "任务页和打印版也因此没有二维码。"
 
 # Dates are taken in China Standard Time: a commit at 01:00 on 2 May in Jinan is 2 May.
 CHINA = dt.timezone(dt.timedelta(hours=8))
@@ -90,7 +95,8 @@ def _run_mkdocs(config_file: Path, base: MkDocsConfig, docs_dir: Path, site_dir:
                 dates: ReferenceDates, site_url: str | None) -> None:
     extra = dict(base.extra)
     extra.update(as_of=dates.as_of.isoformat(), data_updated=dates.data_updated.isoformat(),
-                 footer_links=pages.footer_links())
+                 footer_links=pages.footer_links(),
+                 feeds=feeds.site_feed_link(docs_dir))  # the theme links the site's feed when it was written
     config = load_config(
         str(config_file),
         site_url=site_url,
@@ -135,6 +141,8 @@ def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdoc
     data_dir, out_dir, config_file = Path(data_dir), Path(out_dir).resolve(), Path(config_file).resolve()
     site_url = _check_site_url(site_url)
     site = load_site(data_dir, progress_dir)  # DataError names file and line; progress_dir None: data_dir/progress
+    history = load_history(data_dir, site)  # from git; says why not when there is none
+    _say_history(history)
     dates = reference_dates(data_dir)
     try:
         base = load_config(str(config_file))  # its docs_dir (content/) holds the hand-written pages
@@ -149,23 +157,38 @@ def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdoc
             work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=outdir.work_prefix(out_dir)))
         try:  # Ctrl+C (KeyboardInterrupt) passes through: the work folder goes, the old site stays
             docs_dir, site_dir = work / "docs", work / "site"
-            nav = _render_step(site, Path(base.docs_dir), docs_dir, dates, site_url, out_dir)
+            nav = _render_step(site, Path(base.docs_dir), docs_dir, dates, site_url, out_dir,
+                               site_name=base.site_name, history=history)
             _mkdocs_step(config_file, base, docs_dir, site_dir, nav, dates, site_url, out_dir)
             if search:
-                _search_step(site_dir, out_dir)
+                _search_step(site_dir, out_dir, data_dir)
             with outdir.interrupts_ignored(), outdir.guarded("替换网站文件夹", out_dir):
                 outdir.publish(site_dir, out_dir)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
 
+def _say_history(history: SiteHistory) -> None:
+    """One line on a terminal (never in CI logs): how much history the pages will show."""
+    if not sys.stdout.isatty() or os.environ.get("CI"):
+        return
+    print(f"修改记录：{len(history.changes)} 条" if history.available else f"修改记录：没有（{history.reason}）", flush=True)
+
+
 def _render_step(site: Site, content_dir: Path, docs_dir: Path, dates: ReferenceDates,
-                 site_url: str | None, out_dir: Path) -> list:
-    """Write the Markdown pages, the sources and the open data; returns the nav."""
+                 site_url: str | None, out_dir: Path, *, site_name: str = "",
+                 history: SiteHistory | None = None) -> list:
+    """Write the Markdown pages, the feeds, the sources and the open data; returns the nav."""
+    history = history if history is not None else SiteHistory.unavailable(NO_HISTORY_GIVEN)
     try:
         docs_dir.mkdir()
         render.copy_content(content_dir, docs_dir)
-        nav = render.render_pages(site, docs_dir, as_of=dates.as_of)
+        nav = render.render_pages(site, docs_dir, as_of=dates.as_of, site_url=site_url, history=history)
+        feeds_off = feeds.write_feeds(site, docs_dir, site_url=site_url, history=history, site_name=site_name,
+                                      data_updated=dates.data_updated)
+        if feeds_off:  # the one line a build says about feeds (and QR codes); nothing when they are written
+            qr_off = "" if site_url else NO_QR
+            print(feeds.notice(feeds_off) + qr_off, flush=True)
         render.copy_sources(site, docs_dir)
         opendata.write_open_data(site, docs_dir / DATA_URL, site_url or "/", as_of=dates.as_of)
     except BuildError:
@@ -187,9 +210,9 @@ def _mkdocs_step(config_file: Path, base: MkDocsConfig, docs_dir: Path, site_dir
         raise outdir.failure(exc, "MkDocs 生成网页", out_dir, f"MkDocs 生成失败：{type(exc).__name__}: {exc}") from exc
 
 
-def _search_step(site_dir: Path, out_dir: Path) -> None:
-    try:
-        search_index.index_site(site_dir)
+def _search_step(site_dir: Path, out_dir: Path, data_dir: Path) -> None:
+    try:  # data_dir: the search's synonyms and theme keywords (generator/search_fallback.py)
+        search_index.index_site(site_dir, data_dir)
     except BuildError:
         raise
     except Exception as exc:

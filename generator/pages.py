@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable, Iterable
 
-from generator import opendata, views
+from generator import feeds, history_views, opendata, printsheets, views
+from generator.history import NO_HISTORY_GIVEN, SiteHistory
 from generator.model import Site
 from generator.status import Status
 
@@ -28,14 +29,21 @@ class Page:
     url: str
     title: str
     context: dict[str, Any] = field(default_factory=dict)
+    # Extra front matter for the theme (theme/base.html reads page.meta): "feeds" (the page's
+    # Atom feeds, for <link rel="alternate">), "template" (another theme template, e.g. print).
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 class SiteViews:
     """The derived views every page kind draws from, each computed once per build."""
 
-    def __init__(self, site: Site, as_of: dt.date):
+    def __init__(self, site: Site, as_of: dt.date, *, site_url: str | None = None,
+                 history: SiteHistory | None = None):
         self.site = site
         self.as_of = as_of
+        # The published address ending in "/", or None when not known (no QR codes, no feeds).
+        self.site_url = site_url
+        self.history = history if history is not None else SiteHistory.unavailable(NO_HISTORY_GIVEN)
 
     @cached_property
     def statuses(self) -> dict[str, Status]:
@@ -88,13 +96,14 @@ def _home(sv: SiteViews) -> Iterable[Page]:
 
 def _districts(sv: SiteViews) -> Iterable[Page]:
     for dv in sv.districts:
-        yield Page(views.district_url(dv.district), dv.district.name, {"dv": dv})
+        yield Page(views.district_url(dv.district), dv.district.name, {"dv": dv}, feeds.page_meta(sv, dv.district))
 
 
 def _plans(sv: SiteViews) -> Iterable[Page]:
     for plan in sv.site.plans:
         yield Page(views.plan_url(plan), views.plan_heading(plan),
-                   {"plan": plan, "blocks": views.plan_blocks(plan), "outline": views.plan_outline_tree(plan)})
+                   {"plan": plan, "blocks": views.plan_blocks(plan), "outline": views.plan_outline_tree(plan)},
+                   feeds.page_meta(sv, plan.district))
 
 
 def _plan_statuses(sv: SiteViews) -> Iterable[Page]:
@@ -116,7 +125,7 @@ def _tasks(sv: SiteViews) -> Iterable[Page]:
                 "next": tasks[i + 1] if i + 1 < len(tasks) else None,
                 "chain": views.section_chain(plan, task.section),
                 "roles": views.task_unit_roles(task),
-            })
+            }, feeds.page_meta(sv, plan.district))
 
 
 def _units_index(sv: SiteViews) -> Iterable[Page]:
@@ -125,7 +134,9 @@ def _units_index(sv: SiteViews) -> Iterable[Page]:
 
 def _units(sv: SiteViews) -> Iterable[Page]:
     for uv in sv.units:
-        yield Page(views.unit_url(uv.unit), f"{uv.unit.name}（{uv.district_name}）", {"uv": uv})
+        meta = feeds.page_meta(sv, uv.unit)  # also in the context: the page links its feed visibly
+        yield Page(views.unit_url(uv.unit), f"{uv.unit.name}（{uv.district_name}）",
+                   {"uv": uv, "own_feeds": meta.get("feeds", [])}, meta)
 
 
 def _themes_index(sv: SiteViews) -> Iterable[Page]:
@@ -134,7 +145,8 @@ def _themes_index(sv: SiteViews) -> Iterable[Page]:
 
 def _themes(sv: SiteViews) -> Iterable[Page]:
     for tv in sv.themes:
-        yield Page(views.theme_url(tv.theme), f"主题：{tv.theme.name}", {"tv": tv})
+        meta = feeds.page_meta(sv, tv.theme)  # also in the context: the page links its feed visibly
+        yield Page(views.theme_url(tv.theme), f"主题：{tv.theme.name}", {"tv": tv, "own_feeds": meta.get("feeds", [])}, meta)
 
 
 def _deadlines(sv: SiteViews) -> Iterable[Page]:
@@ -143,6 +155,56 @@ def _deadlines(sv: SiteViews) -> Iterable[Page]:
 
 def _data(sv: SiteViews) -> Iterable[Page]:
     yield Page(views.DATA_URL, "开放数据", {"columns": opendata.COLUMNS, "report_columns": opendata.REPORT_COLUMNS})
+
+
+# ---- History: plan histories and 最近更新 (generator/history.py) ----------------------
+
+def _plan_histories(sv: SiteViews) -> Iterable[Page]:
+    on_site = history_views.OnSite(sv.site)
+    for plan in sv.site.plans:
+        items = history_views.change_items(on_site, sv.history.for_plan(plan.key))
+        by_commit = history_views.grouped(items, lambda a, b: a.sha == b.sha)
+        yield Page(history_views.plan_history_url(plan), f"{views.plan_heading(plan)}：修改记录",
+                   {"plan": plan, "groups": by_commit})
+
+
+def _updates(sv: SiteViews) -> Iterable[Page]:
+    items = history_views.change_items(history_views.OnSite(sv.site), sv.history.recent(history_views.UPDATES_LIMIT))
+    by_day = history_views.grouped(items, lambda a, b: a.date.date() == b.date.date())
+    yield Page(history_views.UPDATES_URL, "最近更新", {"groups": by_day, "limit": history_views.UPDATES_LIMIT, "count": len(items)})
+
+
+# ---- Feeds: the subscribe page (generator/feeds.py) ----------------------------------
+
+def _subscribe(sv: SiteViews) -> Iterable[Page]:
+    yield Page(feeds.SUBSCRIBE_URL, "订阅更新", feeds.subscribe_context(sv))
+
+
+# ---- Notice-board print sheets (generator/printsheets.py) ----------------------------
+
+def _sheet(url: str, title: str, context: dict[str, Any]) -> Page:
+    """A sheet page: drawn by theme/print.html (A4 print styles, the dates band)."""
+    return Page(url, f"{title}（A4 打印版）", context, meta=dict(printsheets.SHEET_META))
+
+
+def _plan_sheets(sv: SiteViews) -> Iterable[Page]:
+    for plan in sv.site.plans:
+        yield _sheet(printsheets.plan_sheet_url(plan), views.plan_heading(plan),
+                     {"sheet": printsheets.plan_sheet(plan, sv.statuses, sv.site_url)})
+
+
+def _unit_sheets(sv: SiteViews) -> Iterable[Page]:
+    """Only units with tasks: an empty sheet is nothing to pin on a board."""
+    for uv in sv.units:
+        if uv.all_tasks:
+            yield _sheet(printsheets.unit_sheet_url(uv.unit), f"{uv.unit.name}（{uv.district_name}）的任务",
+                         {"sheet": printsheets.unit_sheet(uv, sv.statuses, sv.site_url)})
+
+
+def _district_sheets(sv: SiteViews) -> Iterable[Page]:
+    for dv in sv.districts:
+        yield _sheet(printsheets.district_sheet_url(dv.district), f"{dv.district.name}政务公开任务概况",
+                     {"sheet": printsheets.district_sheet(dv, sv.statuses, sv.site_url)})
 
 
 HELP = "帮助与说明"
@@ -166,10 +228,21 @@ CATALOGUE: tuple[PageKind, ...] = (
     PageKind("accessibility", "无障碍声明", None, url="accessibility/", nav=NavSpot(9, group=HELP), footer=3),
     PageKind("staff_guide", "工作人员指南", None, url="staff-guide/", nav=NavSpot(9, group=HELP)),
     PageKind("search", "搜索", None, url=views.SEARCH_URL),
+    # history kinds:
+    PageKind("plan_history", "修改记录", "plan_history.html.j2", _plan_histories),
+    PageKind("updates", "最近更新", "updates.html.j2", _updates, url=history_views.UPDATES_URL,
+             nav=NavSpot(9, group=HELP), footer=6),
+    # feed kinds:
+    PageKind("subscribe", "订阅更新", "subscribe.html.j2", _subscribe, url=feeds.SUBSCRIBE_URL,
+             nav=NavSpot(9, group=HELP), footer=5),
+    # print kinds:
+    PageKind("plan_sheet", "计划任务打印版", "print_plan.html.j2", _plan_sheets),
+    PageKind("unit_sheet", "单位任务打印版", "print_unit.html.j2", _unit_sheets),
+    PageKind("district_sheet", "本区概况打印版", "print_district.html.j2", _district_sheets),
 )
 
 # Folders the build writes itself, beside the pages.
-OTHER_FOLDERS = frozenset({"assets", "pagefind", "sources", "data"})
+OTHER_FOLDERS = frozenset({"assets", "pagefind", "sources", "data", "feeds"})
 
 
 def reserved_slugs(catalogue: Iterable[PageKind] = CATALOGUE) -> frozenset[str]:

@@ -17,8 +17,10 @@ from typing import Any
 import jinja2
 import yaml
 
-from generator import pages, status, views
+from generator import history_views, pages, printsheets, status, views
+from generator.history import SiteHistory
 from generator.model import ROLE_LABELS, Site
+from generator.wrapped_text import display_text
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -57,6 +59,8 @@ def make_env(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
         last_report_date=views.last_report_date,
         has_lead_units=views.has_lead_units,
         plan_status_url=views.plan_status_url,
+        plan_history_url=history_views.plan_history_url,
+        UPDATES_URL=history_views.UPDATES_URL,
         short_text=views.short_text,
         ROLE_LABELS=ROLE_LABELS,
         UNITS_URL=views.UNITS_URL,
@@ -67,6 +71,8 @@ def make_env(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
         DUE_SOON_DAYS=views.DUE_SOON_DAYS,
     )
     env.tests["with_lead_units"] = views.has_lead_units
+    env.filters["display_text"] = display_text  # a task text's wrapped lines joined, for display only
+    env.globals.update(printsheets.TEMPLATE_GLOBALS)  # QR codes and sheet addresses (print & share)
     return env
 
 
@@ -89,14 +95,16 @@ class PageWriter:
         self.common = common
         self.written: set[str] = set()
 
-    def write(self, url: str, title: str, template: str, **context: Any) -> None:
+    def write(self, url: str, title: str, template: str, meta: dict[str, Any] | None = None,
+              **context: Any) -> None:
         file = views.page_file(url)
         if file in self.written:
             raise ValueError(f"two pages want the address /{url}")
         self.written.add(file)
         body = self.env.get_template(template).render(here=url, **self.common, **context)
         # `generated`: generator/mkdocs_hooks.py hands the body to MkDocs as HTML, unparsed.
-        front = yaml.safe_dump({"generated": True, "title": html.escape(title)}, allow_unicode=True, sort_keys=True)
+        matter = {**(meta or {}), "generated": True, "title": html.escape(title)}
+        front = yaml.safe_dump(matter, allow_unicode=True, sort_keys=True)
         path = self.docs_dir / file
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"---\n{front}---\n\n{_tidy(body)}", encoding="utf-8")
@@ -104,7 +112,8 @@ class PageWriter:
 
 def render_pages(site: Site, docs_dir: Path, *, as_of: dt.date,
                  catalogue: tuple[pages.PageKind, ...] = pages.CATALOGUE,
-                 template_dirs: tuple[Path, ...] = ()) -> list[Any]:
+                 template_dirs: tuple[Path, ...] = (), site_url: str | None = None,
+                 history: SiteHistory | None = None) -> list[Any]:
     """Write every generated page of the catalogue into `docs_dir`; return the MkDocs nav.
 
     Hand-written pages (copy_content) must already be in `docs_dir`: the nav lists those found.
@@ -113,15 +122,16 @@ def render_pages(site: Site, docs_dir: Path, *, as_of: dt.date,
     for plan in site.plans:
         if plan.district.slug in reserved:
             raise ValueError(f"区的英文简称“{plan.district.slug}”与网站的固定地址冲突，请换一个")
-    sv = pages.SiteViews(site, as_of)
-    writer = PageWriter(docs_dir, make_env(template_dirs), {"site": site, "as_of": as_of, "st": sv.statuses})
+    sv = pages.SiteViews(site, as_of, site_url=site_url, history=history)
+    writer = PageWriter(docs_dir, make_env(template_dirs),
+                        {"site": site, "as_of": as_of, "st": sv.statuses, "sv": sv})
     written: dict[str, list[pages.Page]] = {}
     for kind in catalogue:
         if kind.template is None:
             continue
         written[kind.name] = list(kind.build(sv))
         for page in written[kind.name]:
-            writer.write(page.url, page.title, kind.template, **page.context)
+            writer.write(page.url, page.title, kind.template, page.meta, **page.context)
     content = {p.relative_to(docs_dir).as_posix() for p in docs_dir.glob("*.md")}
     return pages.nav(written, content, catalogue)
 

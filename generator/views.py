@@ -15,6 +15,7 @@ from pypinyin import Style, lazy_pinyin
 from generator.deadlines import describe
 from generator.model import ROLE_LABELS, Deadline, District, Plan, Report, Section, Site, Task, Theme, Unit
 from generator.status import STATUS_CODES, STATUS_ICONS, STATUS_LABELS, Status, task_status
+from generator.wrapped_text import display_text
 
 DUE_SOON_DAYS = 60  # "falls due soon" on the home page: within this many days after as_of
 
@@ -115,7 +116,7 @@ def pinyin_key(name: str) -> tuple[str, str]:
 
 
 def short_text(text: str, limit: int = 40) -> str:
-    flat = " ".join(text.split())
+    flat = " ".join(display_text(text).split())  # a wrapped PDF line break is no word gap
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 

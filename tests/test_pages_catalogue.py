@@ -79,4 +79,4 @@ def test_nav_keeps_its_shape(real_site: Site, tmp_path: Path) -> None:
     districts = nav[1]["各区任务"]
     assert [next(iter(d)) for d in districts] == [d.name for d in sorted(real_site.districts, key=lambda d: d.slug)]
     help_titles = [next(iter(i)) for i in nav[-1]["帮助与说明"]]
-    assert help_titles == ["使用帮助", "关于本站", "开放数据", "无障碍声明", "工作人员指南"]
+    assert help_titles == ["使用帮助", "关于本站", "开放数据", "无障碍声明", "工作人员指南", "最近更新", "订阅更新"]

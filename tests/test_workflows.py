@@ -264,7 +264,8 @@ def test_publish_uses_the_official_pages_actions():
 
 
 def test_publish_build_needs_full_history():
-    # "Data updated" comes from the last git commit touching site_data.
+    # "Data updated" comes from the last git commit touching site_data, and the change history
+    # (修改记录, 最近更新) from every commit: a shallow clone would show none (generator/history.py).
     workflow = load(PUBLISH)
     [build_id] = jobs_using(workflow, "actions/upload-pages-artifact")
     [checkout] = [s for s in steps(workflow["jobs"][build_id]) if action(s) == "actions/checkout"]

@@ -7,7 +7,7 @@ Playwright cannot download browsers here: it drives Debian's /usr/bin/chromium.
 """
 from __future__ import annotations
 
-import functools
+import contextlib
 import json
 import threading
 from dataclasses import dataclass
@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from generator.model import Site
-from generator.serve import SiteHandler, SiteServer
+from generator.serve import make_server
 
 HERE = Path(__file__).resolve().parent
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (re-exported; the browser fixtures live there too)
@@ -139,23 +139,23 @@ def path_of(page_paths: dict[str, str | None]) -> Callable[[str], str]:
 # ---- Server and browser -----------------------------------------------------------------
 
 
-class QuietHandler(SiteHandler):
-    """generator.serve's handler (the site's MIME types, 404 page), without a request log."""
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+@contextlib.contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """A built site served as `python -m generator serve` serves it (MIME types, 404 page), on a
+    free port, without a request log; yields its address."""
+    server = make_server(folder, port=0, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="session")
 def base_url(site_dir: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(site_dir))
-    server = SiteServer(("127.0.0.1", 0), handler)  # a free port
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    host, port = server.server_address[:2]
-    yield f"http://{host}:{port}"
-    server.shutdown()
-    server.server_close()
+    with served(site_dir) as url:
+        yield url
 
 
 def mode_script(mode: Mode) -> str:

@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import re
 import shutil
-import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -22,12 +21,11 @@ from playwright.sync_api import Browser, Page
 from generator import views
 from generator.build import build_site
 from generator.loader import load_site
-from generator.serve import make_server
 from generator.model import Site, Task
 from generator.status import STATUS_CODES, STATUS_LABELS
 from tests.helpers import DATA, ROOT
 
-from .conftest import MODES, mode_script
+from .conftest import MODES, mode_script, served
 from .test_pages import AXE_TAGS, axe_problems
 
 AS_OF = dt.date(2023, 6, 15)
@@ -103,11 +101,8 @@ def status_url(status_data: tuple[Path, Path], tmp_path_factory: pytest.TempPath
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = old
-    server = make_server(out, port=0, quiet=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with served(out) as url:
+        yield url
 
 
 def _open(browser: Browser, url: str, *, width: int = 375, mode: str = "default",
