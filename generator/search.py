@@ -1,38 +1,57 @@
 """Index the built site for search with Pagefind, the last step of `python -m generator build`.
 
-Pagefind runs on the finished HTML (only the task pages carry `data-pagefind-body`, so they
-are the search results). Three things are checked or fixed here, not left to chance:
+A result said to contain the query must contain it, as one unbroken string, in the task's
+requirement text, a name of one of its units (printed, canonical, other names), one of its
+section titles or theme names (issue 13). Pagefind alone cannot promise that for Chinese: its
+indexer splits words with jieba and the browser splits the query with Intl.Segmenter, and the
+two disagree (upstream issue #1237); and it matches the words of a query anywhere on a page.
+So the index is built from "search keys" (docs/benchmarks.md compares the designs measured):
 
-- Pagefind's indexer splits Chinese with jieba, the browser splits the query with
-  Intl.Segmenter, and the two disagree (upstream issue #1237): measured on our data, 疫情 was
-  split 疫/情 in Chromium and found 1 task of 15, 营商环境 found 8 of 73, 历城区 0 of 4.
-  So every task page also gets "search keys": each pair of neighbouring letters of its
-  indexed text (营商, 商环, 环境 ...), written as plain ASCII words that no segmenter splits,
-  in a hidden element. assets/search.js turns a query into the same pairs, so a task is
-  found whenever its text contains the query, however either side segments Chinese.
-- Chinese is only split into words by the *extended* Pagefind binary. The standard one prints
-  "Indexing Chinese in non-extended mode" and then finds next to nothing, so that line fails
-  the build, as does any error of the indexer.
-- Pagefind also writes its own search UIs (about 400 KB); the site uses only its JS API, so
-  `drop_unused_ui` removes them rather than publish files nobody loads.
-- Pagefind 1.5 writes its filter files (and so the metadata file naming them) in hash-map
-  order, which changes from run to run. `make_reproducible` sorts their content and renames
-  them after it, so two builds of the same data are byte-identical.
+- Every letter or digit of those four fields is one word, spelled in ASCII: the letter's rank
+  on the site in base 16, digits written a-p (aab). No segmenter splits such a word, and each
+  letter keeps its place (Pagefind records every word's position).
+- The browser sends the query as a quoted phrase of the same words. Pagefind matches a quoted
+  phrase only where its words stand in consecutive positions, so a task is found exactly when
+  a field holds the query's letters one after another. Between two runs of letters (a
+  punctuation mark, a space) stands the word `zq`; between two names of a field, `0zp`; so
+  "双随机、一公开" is found where some punctuation separates 双随机 and 一公开, and no query
+  runs from one unit name into the next.
+- The fields stand in a fixed order at fixed places (slots): the requirement text from
+  position 0, the unit names from slot 1, section titles from slot 2, theme names from slot 3,
+  with the spacer word `1` filling each slot up. The position of a result's first match
+  (Pagefind's `words`) then says which field matched without loading anything more, and the
+  search page ranks requirement-text matches first.
+- Ranks: the most frequent letters get the smallest words. Pagefind cuts its sorted word list
+  into chunks of about 20,000 positions and a query loads the chunks holding its words, so
+  common letters share chunks. The browser learns the ranks from a small keys file.
+- Pagefind 1.5 also indexes every metadata value as a word. The card's data is one metadata
+  value that starts with "0", and the spacers (tens of thousands of positions) sort right
+  after it: the chunk holding the metadata ends with the spacers, and no query loads it. The
+  name break `0zp`, never part of a query, sorts there too.
+- The page's visible text is not indexed at all: only the hidden keys element is
+  data-pagefind-body (filters and metadata are read from the whole page).
+
+Also, as before: the *extended* Pagefind binary is required (the standard one prints
+"Indexing Chinese in non-extended mode" and the build fails); Pagefind's own UIs are
+removed; filter files are sorted and renamed after their content so that two builds of the
+same data are byte-identical.
 """
 from __future__ import annotations
 
 import gzip
 import hashlib
+import html
 import json
 import re
 import subprocess
 import sys
 import time
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from generator.errors import BuildError
 
@@ -40,9 +59,23 @@ BUNDLE = "pagefind"  # /pagefind/: the index and Pagefind's own scripts
 NOT_EXTENDED = "Indexing Chinese in non-extended mode"
 SIGNATURE = b"pagefind_dcd"  # every compressed Pagefind file starts with this, before CBOR
 TIMEOUT_S = 600
-# Pagefind's ready-made UIs and highlighter: the site has its own UI (assets/search.js).
-UNUSED_FILES = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
-KEYS_CLASS = "zw-search-keys"  # the hidden element holding a page's search keys
+# Pagefind's ready-made UIs and highlighter: the site has its own UI (assets/search.js). Its
+# worker too: the site runs Pagefind in the page (noWorker), the worker would load it twice.
+UNUSED_FILES = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js",
+                "pagefind-worker.js")
+
+DATA_CLASS = "zw-search-data"  # task.html.j2's hidden element: a task's fields and card, as JSON
+KEYS_CLASS = "zw-search-keys"  # the hidden element that replaces it: the page's search keys
+_DATA_BLOCK = re.compile(r'<div class="' + DATA_CLASS + r'" hidden data-search="([^"]*)"></div>')
+
+FIELDS = ("text", "units", "sections", "themes")  # in page order; search.js names them 要求/单位/所属部分/主题
+KEY_PREFIX = ""  # a letter's word is its rank alone (aab): no other indexed word is made of a-p only
+RUN_BREAK = "zq"  # between two runs of letters in one name
+NAME_BREAK = "0zp"  # between two names in one field; never in a query, so it sorts with the card (below)
+SPACER = "1"  # fills the slots; sorts after the card metadata ("0…") and before every key
+CARD_PREFIX = "0"
+CHUNK_POSITIONS = 20_000  # Pagefind closes an index chunk once it holds this many positions
+KEYS_FORMAT = 1  # bumped when the spelling changes: search-keys.js refuses another
 
 
 @dataclass(frozen=True)
@@ -53,20 +86,26 @@ class IndexReport:
     log: str  # the indexer's output
 
 
-def index_site(site_dir: Path) -> IndexReport:
-    """Index `site_dir` in place (writes `site_dir/pagefind/`); BuildError when it fails."""
+def index_site(site_dir: Path, data_dir: Path | None = None) -> IndexReport:
+    """Index `site_dir` in place (writes `site_dir/pagefind/`); BuildError when it fails.
+    `data_dir` (site_data/) supplies the synonyms and theme keywords of the fallback file."""
     site_dir = Path(site_dir)
-    add_search_keys(site_dir)
+    keys, task_pages = add_search_keys(site_dir)
     started = time.perf_counter()
     log = run_pagefind(site_dir)
     seconds = time.perf_counter() - started
-    make_reproducible(site_dir / BUNDLE)
-    drop_unused_ui(site_dir / BUNDLE)
-    entry = json.loads((site_dir / BUNDLE / "pagefind-entry.json").read_text(encoding="utf-8"))
+    bundle = site_dir / BUNDLE
+    make_reproducible(bundle)
+    drop_unused_ui(bundle)
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     pages = sum(lang["page_count"] for lang in entry["languages"].values())
     if pages == 0:
         raise BuildError("搜索索引是空的：没有一页带 data-pagefind-body 的任务页。")
-    size = sum(p.stat().st_size for p in (site_dir / BUNDLE).rglob("*") if p.is_file())
+    from generator import search_fallback  # the fallback's word lists (pinyin, synonyms, 繁体字)
+
+    keys_file = {**keys.to_json(), "order": name_orders(bundle)}  # read by search.js's filters
+    write_bundle_files(bundle, {"zw_keys": keys_file, "zw_fallback": search_fallback.build(task_pages, keys, data_dir)})
+    size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
     return IndexReport(pages, seconds, size, log)
 
 
@@ -94,12 +133,10 @@ def drop_unused_ui(bundle: Path) -> None:
             path.unlink()
 
 
-# ---- Search keys: pairs of letters, spelled in ASCII ----------------------------------------
-# Keep in step with theme/assets/search-keys.js: the two must spell a text alike.
+# ---- Folding: how a text and a query are compared ----------------------------------------
+# Keep in step with keyRuns in theme/assets/search-keys.js.
 
-KEY_PREFIX = "zz"  # no real word on the site starts with it
-_HEX_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
-_NOT_LETTER = re.compile(r"[^\w]|_")  # runs of letters and digits, as \p{L}\p{N} in search.js
+_NOT_LETTER = re.compile(r"[^\w]|_")  # runs of letters and digits, as \p{L}\p{N} in search-keys.js
 
 
 def key_runs(text: str) -> list[str]:
@@ -111,84 +148,230 @@ def key_runs(text: str) -> list[str]:
     return [run for run in _NOT_LETTER.split(folded) if run]
 
 
-def _spell(chars: str) -> str:
-    return KEY_PREFIX + "".join(f"{ord(c):04x}" for c in chars).translate(_HEX_LETTERS)
+def folded(text: str) -> str:
+    """`text` as search compares it: its runs of letters, one space between runs. A query is
+    in a name exactly when folded(query) is a substring of folded(name)."""
+    return " ".join(key_runs(text))
 
 
-def page_keys(texts: list[str]) -> list[str]:
-    """Search keys of a page: every pair of neighbouring letters, and the last letter of each
-    run alone. A query pair matches exactly; a one-letter query matches as a prefix."""
-    keys = []
-    for text in texts:
-        for run in key_runs(text):
-            keys.extend(_spell(run[i:i + 2]) for i in range(len(run)))
-    return keys
+def contains(name: str, query: str) -> bool:
+    needle = folded(query)
+    return bool(needle) and needle in folded(name)
 
 
-def query_keys(query: str) -> list[str]:
-    """What search.js sends to Pagefind for `query` (used by the tests and the benchmark)."""
-    keys = []
-    for run in key_runs(query):
-        keys.extend(_spell(run[i:i + 2]) for i in range(max(1, len(run) - 1)))
-    return keys
+# ---- A task page's search data -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class TaskFields:
+    """What search matches on one task page, from task.html.j2's data block."""
+
+    card: dict[str, Any]  # everything a result card shows (the block itself)
+
+    def names(self, field: str) -> list[str]:
+        if field == "text":
+            return [self.card["text"]]
+        if field == "units":  # each unit's printed forms, canonical name and other names; lead units first
+            names = [name for unit in self.card["units"]
+                     for name in [*unit.get("printed", []), unit["name"], *unit.get("aliases", [])]]
+            return list(dict.fromkeys(names))
+        return list(self.card[field])
 
 
-class _IndexedText(HTMLParser):
-    """The text Pagefind indexes on a page (inside data-pagefind-body, outside
-    data-pagefind-ignore, script and style) and where that element ends."""
-
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-    SKIP = {"script", "style", "template"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.texts: list[str] = []
-        self.body_end: tuple[int, int] | None = None  # (line, column) of the closing tag
-        self._open: list[tuple[str, bool]] = []  # elements open inside the body: (tag, ignored)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        names = {name for name, _ in attrs}
-        if not self._open:
-            if "data-pagefind-body" in names and self.body_end is None:
-                self._open = [(tag, False)]
-            return
-        if tag not in self.VOID:
-            ignored = self._open[-1][1] or "data-pagefind-ignore" in names or tag in self.SKIP
-            self._open.append((tag, ignored))
-
-    def handle_endtag(self, tag: str) -> None:
-        # Close up to the matching element: an end tag HTML lets one leave out is closed too.
-        if not any(open_tag == tag for open_tag, _ in self._open):
-            return
-        while self._open.pop()[0] != tag:
-            pass
-        if not self._open:
-            self.body_end = self.getpos()
-
-    def handle_data(self, data: str) -> None:
-        if self._open and not self._open[-1][1] and data.strip():
-            self.texts.append(data)
+def read_fields(path: Path, page: str) -> TaskFields | None:
+    """The data block of a task page; None on a page without one."""
+    match = _DATA_BLOCK.search(page)
+    if match is None:
+        return None
+    try:
+        card = json.loads(html.unescape(match.group(1)))
+        fields = TaskFields(card)
+        for field in FIELDS:
+            if not all(isinstance(name, str) for name in fields.names(field)):
+                raise TypeError(field)
+    except (ValueError, KeyError, TypeError) as exc:  # a template bug, not a data error
+        raise BuildError(f"{path}：搜索数据（{DATA_CLASS}）读不懂：{exc}。请检查 task.html.j2。") from exc
+    return fields
 
 
-def add_search_keys(site_dir: Path) -> int:
-    """Write the search keys into every page that has data-pagefind-body; return how many."""
-    count = 0
-    for path in sorted(site_dir.rglob("*.html")):
-        html = path.read_text(encoding="utf-8")
-        if "data-pagefind-body" not in html or KEYS_CLASS in html:
-            continue
-        parser = _IndexedText()
-        parser.feed(html)
-        parser.close()
-        if parser.body_end is None:
-            raise BuildError(f"{path}: data-pagefind-body 的元素没有结束标签")
-        line, column = parser.body_end
-        at = sum(len(l) + 1 for l in html.split("\n")[: line - 1]) + column  # HTMLParser counts \n only
-        keys = " ".join(page_keys(parser.texts))
-        element = f'<p class="{KEYS_CLASS}" hidden>{keys}</p>\n'
-        path.write_text(html[:at] + element + html[at:], encoding="utf-8")
-        count += 1
-    return count
+# ---- Search keys -------------------------------------------------------------------------
+
+_DIGIT_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
+
+
+@dataclass(frozen=True)
+class SearchKeys:
+    """How the letters of this site are spelled, and where each field starts on a page."""
+
+    chars: str  # the site's letters, most frequent first: a letter's rank is its index
+    width: int  # base-16 digits of a rank
+    slots: tuple[int, ...]  # position where each field of FIELDS starts
+    spacers_after: int  # spacers at the end of each page, so that the spacer word fills a chunk
+
+    def spell(self, char: str) -> str | None:
+        rank = self.ranks.get(char)
+        return None if rank is None else KEY_PREFIX + f"{rank:0{self.width}x}".translate(_DIGIT_LETTERS)
+
+    @cached_property
+    def ranks(self) -> dict[str, int]:
+        return {char: i for i, char in enumerate(self.chars)}
+
+    def name_words(self, name: str) -> list[str]:
+        """The words of one name: a word per letter, RUN_BREAK between runs."""
+        words: list[str] = []
+        for i, run in enumerate(key_runs(name)):
+            if i:
+                words.append(RUN_BREAK)
+            words += [self.spell(char) or "" for char in run]
+        return words
+
+    def field_words(self, names: Iterable[str]) -> list[str]:
+        words: list[str] = []
+        for name in names:
+            name_words = self.name_words(name)
+            if name_words:
+                words += ([NAME_BREAK] if words else []) + name_words
+        return words
+
+    def page_words(self, fields: TaskFields) -> list[str]:
+        """Every field at its slot, spacers between; the page's search keys in order."""
+        words: list[str] = []
+        for field, slot in zip(FIELDS, self.slots):
+            words += [SPACER] * (slot - len(words)) + self.field_words(fields.names(field))
+        return words + [SPACER] * self.spacers_after
+
+    def query_phrase(self, query: str) -> str | None:
+        """What search-keys.js sends to Pagefind for `query`: a quoted phrase; None when the
+        query has no letter, or a letter no task has (nothing can contain it)."""
+        words = self.name_words(query)
+        if not words or "" in words:
+            return None
+        return '"' + " ".join(words) + '"'
+
+    def to_json(self) -> dict[str, Any]:
+        return {"format": KEYS_FORMAT, "prefix": KEY_PREFIX, "run_break": RUN_BREAK, "width": self.width,
+                "fields": list(FIELDS), "slots": list(self.slots), "chars": self.chars}
+
+
+def make_keys(pages: list[TaskFields]) -> SearchKeys:
+    """Rank the letters of every page by frequency; size each field's slot for the longest."""
+    counts: Counter[str] = Counter()
+    for fields in pages:
+        for field in FIELDS:
+            for name in fields.names(field):
+                for run in key_runs(name):
+                    counts.update(run)
+    chars = "".join(char for char, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+    width = max(3, (max(len(chars) - 1, 1).bit_length() + 3) // 4)
+    probe = SearchKeys(chars, width, (0,) * len(FIELDS), 0)
+    longest = [max(len(probe.field_words(p.names(field))) for p in pages) for field in FIELDS]
+    slots, start = [], 0
+    for length in longest:  # each slot: the longest field, then at least one spacer
+        slots.append(start)
+        start += length + 1
+    keys = SearchKeys(chars, width, tuple(slots), 0)
+    short = CHUNK_POSITIONS - sum(keys.page_words(p).count(SPACER) for p in pages)
+    after = 0 if short <= 0 else min(-(-short // len(pages)), 400)
+    return SearchKeys(chars, width, tuple(slots), after)
+
+
+def add_search_keys(site_dir: Path) -> tuple[SearchKeys, list[TaskFields]]:
+    """Replace the data block of every task page with its hidden keys element; the keys, and
+    the fields of every task page."""
+    pages: list[tuple[Path, str, TaskFields]] = []
+    for path in sorted(Path(site_dir).rglob("*.html")):
+        page = path.read_text(encoding="utf-8")
+        fields = read_fields(path, page)
+        if fields is not None:
+            pages.append((path, page, fields))
+    if not pages:
+        raise BuildError("搜索索引是空的：没有一页带搜索数据（zw-search-data）的任务页。")
+    keys = make_keys([fields for _, _, fields in pages])
+    for path, page, fields in pages:
+        element = keys_element(keys.page_words(fields), fields.card)
+        path.write_text(_DATA_BLOCK.sub(lambda _: element, page, count=1), encoding="utf-8")
+    return keys, [fields for _, _, fields in pages]
+
+
+def card_value(card: dict[str, Any]) -> str:
+    """The card as one metadata value: "0", then its JSON as UTF-8 in hex digits. Pagefind 1.5
+    indexes metadata too, cutting a value into words at punctuation and spaces; a value of
+    letters and digits alone stays one word that sorts before the spacers (see the module's
+    docstring). Gzipped, the hex costs about an eighth more than the plain JSON."""
+    raw = json.dumps(compact_card(card), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return CARD_PREFIX + raw.hex()
+
+
+def compact_card(card: dict[str, Any]) -> dict[str, Any]:
+    """The card without what search.js can do without: a unit's role, a printed form that is
+    its canonical name, an empty list of other names (ten cards load with every search)."""
+    units = []
+    for unit in card["units"]:
+        short = {"name": unit["name"]}
+        printed = [name for name in unit["printed"] if name != unit["name"]]
+        if printed:
+            short["printed"] = printed
+        if unit["aliases"]:
+            short["aliases"] = unit["aliases"]
+        units.append(short)
+    return {**card, "units": units}
+
+
+def keys_element(words: list[str], card: dict[str, Any]) -> str:
+    return (f'<div class="{KEYS_CLASS}" data-pagefind-body data-pagefind-meta="card[data-card], title[data-title]" '
+            f'data-card="{html.escape(card_value(card))}" data-title="{CARD_PREFIX}" hidden>{" ".join(words)}</div>')
+
+
+# ---- Files of our own in the bundle ---------------------------------------------------------
+
+ORDERED_BY_NAME = ("theme",)  # units: the browser's collation (a long list, filtered to those with results)
+
+
+def pinyin_key(name: str) -> tuple[list[str], str]:
+    from pypinyin import Style, pinyin  # pinyin() reads whole words, so 长清 is chang, not zhang
+
+    return [syllable for syllables in pinyin(name, style=Style.TONE3) for syllable in syllables], name
+
+
+def name_orders(bundle: Path) -> dict[str, list[str]]:
+    """The values of the district and theme filters in the order the filters list them,
+    decided here so that every browser lists them alike (a browser's collation varies):
+    districts by their address (the data's own pinyin, /changqing/ …), themes by pinyin."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    slugs: dict[str, str] = {}
+    values: dict[str, set[str]] = {name: set() for name in ORDERED_BY_NAME}
+    for info in entry["languages"].values():
+        meta = _read(bundle / f"pagefind.{info['hash']}.pf_meta")
+        for page_hash, _ in meta[1]:
+            fragment = _read_fragment(bundle / "fragment" / f"{page_hash}.pf_fragment")
+            for name in fragment["filters"].get("district", []):
+                slugs.setdefault(name, fragment["url"].strip("/").split("/")[0])
+            for name in ORDERED_BY_NAME:
+                values[name].update(fragment["filters"].get(name, []))
+    orders = {"district": sorted(slugs, key=lambda name: (slugs[name], name))}
+    return orders | {name: sorted(found, key=pinyin_key) for name, found in values.items()}
+
+
+def _read_fragment(path: Path) -> dict[str, Any]:
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(SIGNATURE):
+        raise BuildError(f"Pagefind 文件格式不认识：{path}")
+    return json.loads(raw[len(SIGNATURE):])
+
+
+def write_bundle_files(bundle: Path, files: dict[str, dict[str, Any]]) -> None:
+    """Write each file named after its content (zw-keys.<hash>.json …), and name it in
+    pagefind-entry.json, which the browser always fetches fresh: a reader never pairs a new
+    index with an old keys file from the cache."""
+    entry_file = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_file.read_text(encoding="utf-8"))
+    for key, content in files.items():
+        raw = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        name = f"{key.replace('_', '-')}.{hashlib.sha256(raw).hexdigest()[:10]}.json"
+        for old in bundle.glob(f"{key.replace('_', '-')}.*.json"):
+            old.unlink()
+        (bundle / name).write_bytes(raw)
+        entry[key] = name
+    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 # ---- Reproducible output ---------------------------------------------------------------------
@@ -236,8 +419,9 @@ def _write_hashed(folder: Path, language: str, suffix: str, value: Any, digits: 
     return name
 
 
-# A minimal CBOR (RFC 8949) codec for what Pagefind's files hold: unsigned integers, text
-# and arrays (minicbor's encoding of Rust structs and vectors). Anything else is refused.
+# A minimal CBOR (RFC 8949) codec for what Pagefind's files hold: integers (the word index
+# marks weights with negative ones), text and arrays (minicbor's encoding of Rust structs and
+# vectors). Anything else is refused.
 
 def _cbor_decode(raw: bytes, i: int) -> tuple[Any, int]:
     major, info = raw[i] >> 5, raw[i] & 31
@@ -252,6 +436,8 @@ def _cbor_decode(raw: bytes, i: int) -> tuple[Any, int]:
         raise BuildError(f"Pagefind 文件里有不认识的 CBOR 数据（字节 {i - 1}）")
     if major == 0:
         return arg, i
+    if major == 1:
+        return -1 - arg, i
     if major == 3:
         return raw[i:i + arg].decode("utf-8"), i + arg
     if major == 4:
@@ -276,7 +462,7 @@ def _cbor_encode(value: Any) -> bytes:
     if isinstance(value, bool) or value is None:
         raise ValueError(f"unexpected value in a Pagefind file: {value!r}")
     if isinstance(value, int):
-        return _cbor_head(0, value)
+        return _cbor_head(0, value) if value >= 0 else _cbor_head(1, -1 - value)
     if isinstance(value, str):
         data = value.encode("utf-8")
         return _cbor_head(3, len(data)) + data

@@ -23,7 +23,7 @@ from generator.model import DEFAULT_LEVEL, Theme
 from generator.themes import task_themes
 
 SCHEMAS = {"plan": "plan.schema.json", "units": "units.schema.json", "themes": "themes.schema.json",
-           "progress": "progress.schema.json"}
+           "progress": "progress.schema.json", "synonyms": "synonyms.schema.json"}
 _TYPE_NAMES = {"string": "文字", "integer": "整数", "boolean": "true 或 false", "array": "列表", "object": "键值对", "null": "null"}
 
 
@@ -47,6 +47,7 @@ class DataSet:
     problems: list[Problem] = field(default_factory=list)
     progress: list[Loaded] = field(default_factory=list)  # progress report files (generator.progress)
     warnings: list[Problem] = field(default_factory=list)  # shown as 警告; they do not fail a check
+    synonyms: Loaded | None = None  # the search's synonym list (generator.synonyms)
 
 
 def data_root(path: Path) -> Path:
@@ -104,6 +105,9 @@ def read_dataset(root: Path, progress_dir: Path | None = None) -> DataSet:
     from generator.progress import read_progress  # imported here: generator.progress imports this module
 
     read_progress(ds, progress_dir)
+    from generator.synonyms import read_synonyms  # the search's synonym list, optional
+
+    read_synonyms(ds)
     return ds
 
 
@@ -196,6 +200,9 @@ def check(ds: DataSet) -> list[Problem]:
     from generator.progress import check_progress  # imported here: generator.progress imports this module
 
     check_progress(ds)
+    from generator.synonyms import check_synonyms
+
+    check_synonyms(ds)
     return ds.problems
 
 

@@ -203,7 +203,7 @@ def test_pages_request_nothing_from_other_hosts(built_site):
 def test_task_pages_carry_search_filters(built_site, real_site):
     task = next(t for t in real_site.tasks if t.lead_units and t.themes)
     html = file_for(built_site, views.task_url(task)).read_text(encoding="utf-8")
-    body = html.split("data-pagefind-body", 1)[1].split("</article>", 1)[0]
+    body = html.split('<article class="page page-task"', 1)[1].split("</article>", 1)[0]
     assert f'data-pagefind-filter="district">{task.plan.district.name}<' in body
     assert f'data-pagefind-filter="year">{task.plan.year}<' in body
     assert f'data-pagefind-filter="deadline">{views.deadline_facet(task.deadline)}<' in body
@@ -211,8 +211,9 @@ def test_task_pages_carry_search_filters(built_site, real_site):
         assert f'data-pagefind-filter="unit">{tu.unit.name}<' in body
     for theme in task.themes:
         assert f'data-pagefind-filter="theme">{theme.name}<' in body
-    assert f'data-pagefind-meta="title">{views.task_title(task)}<' in body
-    assert 'class="task-pager"' not in body and 'class="breadcrumbs"' not in body
+    assert f"<h1>{views.task_title(task)}</h1>" in body  # the result card's title: tests/test_search_index.py
+    indexed = html.split("data-pagefind-body", 1)[1].split("</div>", 1)[0]  # only the hidden search keys
+    assert 'class="task-pager"' not in indexed and 'class="breadcrumbs"' not in indexed
 
 
 def test_open_data_holds_every_task(built_site, real_site):

@@ -1,9 +1,11 @@
 """The search index built by generator.search (Pagefind, extended): what is in it, that it
-is reproducible, that a wrong or failing indexer fails the build, and that every task page
-carries the search keys that make substring queries work (see generator/search.py)."""
+is reproducible, that a wrong or failing indexer fails the build, and that the search keys
+make a quoted phrase match exactly the tasks that contain the query (see generator/search.py).
+"""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 import shutil
@@ -12,6 +14,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import search, views
 from generator.build import build_site, reference_dates
@@ -19,6 +23,7 @@ from generator.errors import BuildError
 from generator.status import STATUS_CODES, STATUS_LABELS, status_inputs
 
 from tests.helpers import search_filter_values
+from tests.search_truth import query_set, task_fields
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,6 +38,18 @@ def bundle_pages(bundle: Path) -> tuple[dict, list[str]]:
         raw = gzip.decompress((bundle / "fragment" / f"{page_hash}.pf_fragment").read_bytes())
         urls.append(json.loads(raw[len(search.SIGNATURE):])["url"])
     return meta, urls
+
+
+def bundle_keys(bundle: Path) -> search.SearchKeys:
+    """The keys file the browser reads, named in pagefind-entry.json."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    data = json.loads((bundle / entry["zw_keys"]).read_text(encoding="utf-8"))
+    return search.SearchKeys(data["chars"], data["width"], tuple(data["slots"]), 0)
+
+
+def decode_card(value: str) -> dict:
+    assert value.startswith(search.CARD_PREFIX)
+    return json.loads(bytes.fromhex(value[len(search.CARD_PREFIX):]).decode("utf-8"))
 
 
 def test_every_task_page_is_indexed_and_nothing_else(built_site, real_site) -> None:
@@ -55,78 +72,152 @@ def test_filters_hold_exactly_each_tasks_values(built_site, real_site) -> None:
 
 
 def test_bundle_holds_only_what_the_site_loads(built_site) -> None:
-    """Pagefind's own UIs are removed; the JS API, its worker and wasm are kept."""
+    """Pagefind's own UIs and its worker (the site runs Pagefind without one) are removed; the
+    JS API, its wasm, and the keys and fallback files (named after their content) are kept."""
     bundle = built_site / "pagefind"
-    top = sorted(p.name for p in bundle.iterdir() if p.is_file() and not p.name.endswith(".pf_meta"))
-    assert top == ["pagefind-entry.json", "pagefind-worker.js", "pagefind.js", "wasm.unknown.pagefind"]
+    top = sorted(re.sub(r"\.[0-9a-f]{10}\.json$", ".*.json", p.name)
+                 for p in bundle.iterdir() if p.is_file() and not p.name.endswith(".pf_meta"))
+    assert top == ["pagefind-entry.json", "pagefind.js", "wasm.unknown.pagefind", "zw-fallback.*.json", "zw-keys.*.json"]
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    for key in ("zw_keys", "zw_fallback"):
+        raw = (bundle / entry[key]).read_bytes()
+        assert entry[key].split(".")[1] == hashlib.sha256(raw).hexdigest()[:10], key
 
 
-class KeysAndBody(HTMLParser):
+class KeysElements(HTMLParser):
+    """The hidden keys elements of a page, the elements marked data-pagefind-body, the data blocks."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.keys: list[str] = []
-        self.in_keys = False
-        self.keys_inside_body = False
-        self.keys_hidden = False
-        self.body_open = 0
+        self.keys: list[dict] = []
+        self.bodies: list[str] = []
+        self.data_blocks = 0
+        self._in_keys = False
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if "data-pagefind-body" in a:
-            self.body_open += 1
+            self.bodies.append(tag)
         if search.KEYS_CLASS in (a.get("class") or "").split():
-            self.in_keys = True
-            self.keys_inside_body = self.body_open > 0
-            self.keys_hidden = "hidden" in a
+            self.keys.append({"attrs": a, "words": []})
+            self._in_keys = True
+        if search.DATA_CLASS in (a.get("class") or "").split():
+            self.data_blocks += 1
 
     def handle_endtag(self, tag):
-        if tag == "article":
-            self.body_open = 0
-        self.in_keys = False
+        self._in_keys = False
 
     def handle_data(self, data):
-        if self.in_keys:
-            self.keys += data.split()
+        if self._in_keys:
+            self.keys[-1]["words"] += data.split()
 
 
-def test_task_pages_carry_the_keys_of_everything_a_query_should_match(built_site, real_site) -> None:
-    """Text, every unit's printed, canonical and other names, theme names, district: each
-    pair of letters in them is among the page's keys, so any part of them can be found."""
+def page_keys(built_site: Path, task) -> dict:
+    page = KeysElements()
+    page.feed((built_site / views.task_url(task) / "index.html").read_text(encoding="utf-8"))
+    assert len(page.keys) == 1 and page.bodies == ["div"] and page.data_blocks == 0, task.key
+    return page.keys[0]
+
+
+def test_only_the_hidden_keys_of_a_task_page_are_indexed(built_site, real_site) -> None:
+    """The one data-pagefind-body of a task page is its hidden keys element: the visible text
+    (headings, the plan title, notes, history …) is never matched."""
+    for task in real_site.tasks:
+        element = page_keys(built_site, task)
+        assert "hidden" in element["attrs"], task.key
+    others = [p for p in built_site.rglob("*.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")]
+    assert len(others) == len(real_site.tasks)
+
+
+def test_the_keys_spell_each_field_at_its_slot(built_site, real_site) -> None:
+    """Decoded with the keys file, each field's slot holds the task's names of that field,
+    letter by letter, and spacers fill the rest: the browser learns a match's field from
+    its position."""
+    keys = bundle_keys(built_site / "pagefind")
+    decode = {keys.spell(char): char for char in keys.chars}
+    decode.update({search.RUN_BREAK: " ", search.NAME_BREAK: "|"})
+    bounds = [*keys.slots[1:], None]
     problems = []
     for task in real_site.tasks:
-        page = KeysAndBody()
-        page.feed((built_site / views.task_url(task) / "index.html").read_text(encoding="utf-8"))
-        assert page.keys_inside_body and page.keys_hidden, task.key
-        names = [task.text, task.plan.district.name, *(t.name for t in task.themes)]
-        for task_unit in task.units:
-            names += [task_unit.name, *task_unit.unit.all_names]
-        missing = set(search.page_keys(names)) - set(page.keys)
-        if missing:
-            problems.append(f"{task.key}: {len(missing)} keys missing")
+        words = page_keys(built_site, task)["words"]
+        for (field, names), start, end in zip(task_fields(task).items(), keys.slots, bounds):
+            part = [w for w in words[start:end] if w != search.SPACER]
+            got = "".join(decode[w] for w in part).split("|")
+            expected = [f for f in (search.folded(n) for n in names) if f]
+            if (sorted(got), got) != (sorted(expected), got if field == "units" else expected):  # units: lead first
+                problems.append(f"{task.key} {field}: {got} != {expected}")
     assert not problems, problems[:10]
 
 
-def test_only_task_pages_get_keys(built_site) -> None:
-    with_keys = [p for p in built_site.rglob("*.html") if search.KEYS_CLASS in p.read_text(encoding="utf-8")]
-    with_body = [p for p in built_site.rglob("*.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")]
-    assert sorted(with_keys) == sorted(with_body)
+def test_each_card_holds_the_tasks_data(built_site, real_site) -> None:
+    fragments = bundle_fragments(built_site / "pagefind")
+    for task in real_site.tasks:
+        card = decode_card(fragments["/" + views.task_url(task)]["meta"]["card"])
+        assert card["title"] == views.task_title(task) and card["text"] == task_fields(task)["text"][0]
+        assert card["sections"] == task_fields(task)["sections"]
+        assert card["themes"] == task_fields(task)["themes"]
+        names = [n for u in card["units"] for n in [*u.get("printed", []), u["name"], *u.get("aliases", [])]]
+        assert set(names) == set(task_fields(task)["units"]), task.key
+        assert card["deadline"] == views.deadline_words(task.deadline)
 
 
-def test_query_keys_are_pairs_that_the_page_keys_contain() -> None:
-    page = set(search.page_keys(["区发展改革局负责营商环境；12345热线"]))
-    for query in ("发展", "营商环境", "12345", "区发展改革局", "环境", "热线"):
-        assert set(search.query_keys(query)) <= page, query
-    # One letter: Pagefind matches its key as the start of a page key.
-    (key,) = search.query_keys("局")
-    assert any(k.startswith(key) for k in page) and key not in search.query_keys("营")
-    assert search.query_keys("营商环境") == [search.query_keys("营商")[0], search.query_keys("商环")[0],
-                                              search.query_keys("环境")[0]]
-    # Not in the text: at least one pair is missing.
-    assert not set(search.query_keys("营商热线")) <= page
-    assert not set(search.query_keys("发改")) <= page
-    # Punctuation and spaces split runs; full-width letters fold to ASCII, upper to lower case.
+def test_no_query_loads_the_chunk_that_holds_the_metadata(built_site) -> None:
+    """Pagefind 1.5 indexes metadata values as words. The card value starts with "0" and the
+    spacers sort right after it, so the chunk that holds them ends there: every chunk a query
+    can load (one holding a key) is free of metadata words."""
+    bundle = built_site / "pagefind"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    (info,) = entry["languages"].values()
+    chunks = search._read(bundle / f"pagefind.{info['hash']}.pf_meta")[2]
+    keys_file = bundle_keys(bundle)
+    is_key = re.compile(f"{search.RUN_BREAK}|{search.KEY_PREFIX}[a-p]{{{keys_file.width}}}").fullmatch
+    metadata_words = 0
+    for _first, _last, chunk_hash in chunks:
+        words = [word[0] for word in search._read(bundle / "index" / f"{chunk_hash}.pf_index")[0]]
+        keys = [w for w in words if is_key(w)]
+        other = [w for w in words if not is_key(w)]
+        metadata_words += sum(w.startswith(search.CARD_PREFIX) for w in other)
+        assert not (keys and other), f"chunk {chunk_hash} mixes keys with {other[:3]}"
+    assert metadata_words >= 273, "the card metadata should be indexed as one word a page"
+
+
+# ---- The keys, without Pagefind: a phrase is found exactly where a field holds the query ------
+
+def phrase_found(words: list[str], phrase: str | None) -> bool:
+    """Pagefind's rule for a quoted phrase: its words at consecutive positions."""
+    if phrase is None:
+        return False
+    wanted = phrase.strip('"').split(" ")
+    return any(words[i:i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
+
+
+NAMES = st.text(alphabet="政务公开区局，、 （）AaＡ1１", min_size=0, max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(fields=st.lists(st.lists(NAMES, max_size=3), min_size=4, max_size=4), query=NAMES)
+def test_a_phrase_matches_exactly_where_a_field_holds_the_query(fields, query) -> None:
+    card = {"text": "".join(fields[0]) or "空", "units": [{"name": n, "printed": [], "aliases": []} for n in fields[1]],
+            "sections": fields[2], "themes": fields[3]}
+    task = search.TaskFields(card)
+    keys = search.make_keys([task, search.TaskFields({**card, "text": "政务公开区局AA11"})])
+    words = keys.page_words(task)
+    holds = any(search.contains(name, query) for field in search.FIELDS for name in task.names(field))
+    assert phrase_found(words, keys.query_phrase(query)) == holds
+
+
+def test_query_phrases_of_the_query_set(built_site, real_site) -> None:
+    """Every query of the set has a phrase unless it holds a letter no task has; the phrase
+    is the query's letters in order, a break between runs."""
+    keys = bundle_keys(built_site / "pagefind")
+    for query in query_set(real_site):
+        phrase = keys.query_phrase(query)
+        on_site = all(char in keys.ranks for run in search.key_runs(query) for char in run)
+        assert (phrase is not None) == on_site, query
+        if phrase:
+            assert len(phrase.strip('"').split(" ")) == len(search.folded(query)), query
+    assert keys.query_phrase("!!、") is None
     assert search.key_runs("网站、新媒体与公报 ＡＰＰ") == ["网站", "新媒体与公报", "app"]
-    assert search.query_keys("!!、") == []
 
 
 # ---- Reproducible output --------------------------------------------------------------------
@@ -135,6 +226,7 @@ def test_cbor_codec_reads_and_writes_pagefind_files_byte_for_byte(built_site) ->
     bundle = built_site / "pagefind"
     files = [*bundle.glob("*.pf_meta"), *(bundle / "filter").glob("*.pf_filter")]
     assert len(files) == 7  # the metadata and six filters
+    files += list((bundle / "index").glob("*.pf_index"))  # the word index marks weights with negative numbers
     for path in files:
         raw = gzip.decompress(path.read_bytes())
         assert search.SIGNATURE + search._cbor_encode(search._read(path)) == raw, path.name
@@ -220,17 +312,17 @@ def bundle_fragments(bundle: Path) -> dict[str, dict]:
 
 
 def test_each_result_carries_its_status_inputs_and_build_time_status(built_site, real_site) -> None:
-    """search.js recomputes a card's status from meta.status_inputs (the same JSON as the task
-    page's data-zw-status) and falls back to the build-time status, label, code and icon."""
+    """search.js recomputes a card's status from the card's status_inputs (the same JSON as the
+    task page's data-zw-status) and falls back to the build-time status, label, code and icon."""
     fragments = bundle_fragments(built_site / "pagefind")
     statuses = views.task_statuses(real_site, reference_dates(ROOT / "site_data").as_of)
     problems = []
     for task in real_site.tasks:
-        meta = fragments["/" + views.task_url(task)]["meta"]
+        card = decode_card(fragments["/" + views.task_url(task)]["meta"]["card"])
         status = statuses[task.key]
         inputs = status_inputs(task.deadline, task.reports)
-        got = (json.loads(meta["status_inputs"]), meta["status"], meta["status_code"], meta["status_icon"])
-        if got != (inputs, status.label, status.code, status.icon):
+        got = (card["status_inputs"], card["status"])
+        if got != (inputs, {"label": status.label, "code": status.code, "icon": status.icon}):
             problems.append(f"{task.key}: {got}")
     assert not problems, problems[:5]
 

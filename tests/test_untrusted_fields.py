@@ -32,7 +32,9 @@ from tests.test_escaping import parse
 SCHEMA_DIR = DATA / "schema"
 # Which data files each schema describes (a new schema must be added here, see the test below).
 SCHEMA_FILES = {"plan.schema.json": "plans/*.yaml", "units.schema.json": "units/*.yaml",
-                "themes.schema.json": "themes.yaml", "progress.schema.json": "progress/*.yaml"}
+                "themes.schema.json": "themes.yaml", "progress.schema.json": "progress/*.yaml",
+                # Synonym words have a pattern (no free text); the search shows them with textContent.
+                "synonyms.schema.json": "synonyms.yaml"}
 REDIRECT = '<meta http-equiv="refresh" content="0;url=https://evil.example/">'
 SCRIPT = '<script src="/assets/x.js"></script>'
 CORE = f'{REDIRECT}{SCRIPT}" data-zr="1\' data-zr=\'2'
@@ -342,7 +344,8 @@ def _markup_everywhere(data: Path, progress: Path, which: Any) -> list[tuple[Pat
     """Put markup into each string field `which(kind, path, schema)` selects, in one file of
     each kind; return (file, field) of each."""
     files = {"plan": data / "plans" / "rencheng-2023.yaml", "units": data / "units" / "rencheng.yaml",
-             "themes": data / "themes.yaml", "progress": sorted(progress.glob("*.yaml"))[0]}
+             "themes": data / "themes.yaml", "progress": sorted(progress.glob("*.yaml"))[0],
+             "synonyms": data / "synonyms.yaml"}
     expected: list[tuple[Path, str]] = []
     for kind, fields in fields_by_kind().items():
         loaded, _ = yamlio.load(files[kind])

@@ -1,15 +1,17 @@
-/* Turns a query into the search keys that generator/search.py writes into every task page.
+/* A query as the site's search index spells it (generator/search.py writes the index; read
+   its docstring for why it looks like this).
 
-   Why: Pagefind's indexer splits Chinese with jieba, the browser splits the query with
-   Intl.Segmenter, and they disagree (Pagefind issue #1237): 疫情 becomes 疫/情 in Chromium
-   and misses most tasks that mention it. So each task page also carries every pair of
-   neighbouring letters of its text, spelled in plain ASCII ("zz" + the two characters'
-   code points as hex digits written a-p). A query becomes its own pairs; Pagefind needs all
-   of them on a page, so a task is found whenever its text contains the query.
-   Keep in step with key_runs/page_keys/query_keys in generator/search.py. */
+   Every letter or digit of a task's requirement text, unit names, section titles and theme
+   names is one word in the index, spelled as the letter's rank on the site in base 16
+   (digits written a-p: aab), in text order. A query becomes the same words as a quoted phrase,
+   "zq" between its runs of letters; Pagefind matches a quoted phrase only where the words
+   stand in consecutive positions, so a task is found exactly when one of those fields holds
+   the query as one unbroken string. The ranks and the fields' places (slots) come from the
+   build's keys file, named in pagefind-entry.json so that a new index never meets an old
+   keys file from the cache.
+   Keep in step with key_runs / SearchKeys in generator/search.py. */
 
-const PREFIX = "zz";
-const LETTERS = "abcdefghijklmnop";
+const FORMAT = 1;
 
 /* Runs of letters and digits (NFKC, lower case). Characters beyond U+FFFF end a run, as in
    Python (the two count them differently). */
@@ -29,27 +31,68 @@ export function keyRuns(text) {
   return runs;
 }
 
-function spell(chars) {
-  let out = PREFIX;
-  for (const ch of chars) {
-    for (const digit of ch.charCodeAt(0).toString(16).padStart(4, "0")) {
-      out += LETTERS[parseInt(digit, 16)];
-    }
-  }
-  return out;
+/* A text as search compares it: its runs, one space between them. */
+export function folded(text) {
+  return keyRuns(text).join(" ");
 }
 
-/* The keys of a query: every pair of neighbouring letters; a one-letter run is sent alone
-   (Pagefind matches it as the start of a pair). Empty when the query has no letter. */
-export function queryKeys(query) {
-  const keys = [];
-  for (const run of keyRuns(query)) {
-    if (run.length === 1) {
-      keys.push(spell(run));
-    }
-    for (let i = 0; i + 1 < run.length; i++) {
-      keys.push(spell(run.slice(i, i + 2)));
+/* The keys file of the index under `bundleUrl` (…/pagefind/). Null when the index has none
+   (an older build): the caller says search is unavailable rather than guess. */
+export async function loadKeys(bundleUrl) {
+  const entry = await fetchJson(new URL(`pagefind-entry.json?ts=${Date.now()}`, bundleUrl));
+  if (!entry.zw_keys) return null;
+  const keys = await fetchJson(new URL(entry.zw_keys, bundleUrl));
+  if (keys.format !== FORMAT) return null;
+  keys.ranks = new Map([...keys.chars].map((ch, i) => [ch, i]));
+  keys.pages = Object.values(entry.languages).reduce((sum, language) => sum + language.page_count, 0);
+  keys.fallbackUrl = entry.zw_fallback ? new URL(entry.zw_fallback, bundleUrl).href : null;
+  return keys;
+}
+
+async function fetchJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
+}
+
+const LETTERS = "abcdefghijklmnop";
+
+function spell(keys, ch) {
+  const rank = keys.ranks.get(ch);
+  if (rank === undefined) return null;
+  let digits = "";
+  for (const digit of rank.toString(16).padStart(keys.width, "0")) digits += LETTERS[parseInt(digit, 16)];
+  return keys.prefix + digits;
+}
+
+/* The Pagefind query for `query`: a quoted phrase. Null when the query has no letter, or a
+   letter that no task has (then no task can contain it, and nothing need be fetched). */
+export function queryPhrase(query, keys) {
+  const words = [];
+  for (const [i, run] of keyRuns(query).entries()) {
+    if (i) words.push(keys.run_break);
+    for (const ch of run) {
+      const word = spell(keys, ch);
+      if (!word) return null;
+      words.push(word);
     }
   }
-  return keys;
+  return words.length ? `"${words.join(" ")}"` : null;
+}
+
+/* Which field a result's first match is in, from its position (Pagefind's `words`). */
+export function fieldAt(position, keys) {
+  let field = keys.fields[0];
+  keys.slots.forEach((slot, i) => {
+    if (position >= slot) field = keys.fields[i];
+  });
+  return field;
+}
+
+/* A result card's data: the "card" metadata is "0" + the card's JSON as UTF-8 in hex. */
+export function decodeCard(value) {
+  const hex = String(value || "").slice(1);
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.substr(2 * i, 2), 16);
+  return JSON.parse(new TextDecoder().decode(bytes));
 }

@@ -1,26 +1,36 @@
 /* The search page (/search/): a form, six filters and a list of task cards, driven by the
-   Pagefind JS API (/pagefind/pagefind.js).
+   Pagefind JS API (/pagefind/pagefind.js) and the site's search keys (search-keys.js).
 
    Our own small UI rather than Pagefind's Component UI, because:
-   - a query must be turned into search keys first (search-keys.js, Pagefind issue #1237),
-     and the Component UI sends the typed words to Pagefind as they are;
-   - its filter components label groups with the raw filter names ("District") and options
-     with English counts ("2 results"); here every label is Chinese;
-   - native <select> filters are what older readers know from every other form, on a phone
-     they open the system's own large picker, and keyboard use needs nothing new.
+   - a query must be turned into search keys first (search-keys.js, generator/search.py);
+   - every result said to contain the query must contain it: the count, the ranking (tasks
+     whose requirement text holds the query first) and the "where it matched" line of each
+     card come from the keys, and related tasks (other spellings, synonyms, pinyin …, in
+     search-fallback.js) are listed apart and never counted;
+   - filters and cards speak Chinese, and native <select> filters are what older readers
+     know from every other form.
 
    The header's search box is a plain form that opens this page with ?q=…; so does this
-   form without JavaScript. The number of results is announced in a polite live region. */
+   form without JavaScript. Pagefind is loaded when the page has a query, or when a control of
+   the form gets focus. The number of results is announced in a polite live region. */
 
-import { queryKeys } from "./search-keys.js";
+import { decodeCard, fieldAt, folded, keyRuns, loadKeys, queryPhrase } from "./search-keys.js";
 
 const PAGE_SIZE = 10;
 const DEBOUNCE_MS = 300;
+const FEW = 5; // fewer exact results than this: also look for related tasks
+const MOST = 0.5; // a query in more than this share of all tasks: suggest narrowing it down
 const FILTERS = ["district", "year", "unit", "theme", "deadline", "status"];
+const FILTER_LABELS = {
+  district: "地区", year: "年份", unit: "负责单位", theme: "主题", deadline: "完成时限", status: "进展状态",
+};
 /* The 进展状态 filter's values in the order of generator/status.py's STATUS_CODES (most urgent
    first), by label; tests/test_search_index.py checks that the two lists agree. */
 const STATUS_ORDER = ["已过时限未见完成情况", "推进中", "未到时限", "常态推进", "已完成", "逾期完成", "已调整", "时限待定"];
+/* Where a query matched, in ranking order (generator/search.py's FIELDS). */
+const FIELD_LABELS = { text: "要求", units: "单位", sections: "所属部分", themes: "主题" };
 const ROOT = new URL("../", import.meta.url); // the site root: this file is /assets/search.js
+const BUNDLE = new URL("pagefind/", ROOT);
 const collator = new Intl.Collator("zh-Hans-CN");
 
 const box = document.getElementById("zw-search");
@@ -37,13 +47,53 @@ const selects = {};
 for (const name of FILTERS) {
   selects[name] = form.querySelector(`select[data-filter="${name}"]`);
 }
+// Made here rather than in content/search.md: they exist only with JavaScript.
+const note = element("p", "zw-search__note");
+note.id = "zw-search-note";
+note.hidden = true;
+statusLine.after(note);
+const related = element("section", "zw-search__related");
+related.id = "zw-search-related";
+related.hidden = true;
+moreButton.after(related);
 
-let pagefind = null;
-let allFilters = {}; // filter -> value -> number of tasks on the whole site
+let engine = null; // promise of { pagefind, keys }
+let allFilters = null; // filter -> value -> tasks on the whole site, once Pagefind's filters are loaded
 let searchId = 0;
-let shown = []; // results of the current search
-let shownCount = 0;
+let current = null; // the search on screen: { query, phrase, filters, results, shownCount }
 let timer = null;
+
+/* ---- Loading Pagefind and the keys ---------------------------------------------------- */
+
+function loadEngine() {
+  if (!engine) {
+    engine = (async () => {
+      const [pagefind, keys] = await Promise.all([
+        import(new URL("pagefind.js", BUNDLE).href).then(async (module) => {
+          // Pagefind's worker would download its runtime a second time; the index is small.
+          await module.options({ baseUrl: ROOT.pathname, noWorker: true });
+          await module.init();
+          return module;
+        }),
+        loadKeys(BUNDLE),
+      ]);
+      if (!keys) throw new Error("the search index has no keys file");
+      return { pagefind, keys };
+    })();
+    engine.catch(failed);
+  }
+  return engine;
+}
+
+/* Pagefind counts results by filter value only for the filters it has loaded: load them all,
+   after the first cards are on screen. */
+async function loadFilters() {
+  if (!allFilters) {
+    const { pagefind } = await loadEngine();
+    allFilters = await pagefind.filters();
+  }
+  return allFilters;
+}
 
 /* ---- Reading and writing the form and the address ------------------------------------ */
 
@@ -70,7 +120,7 @@ function writeAddress() {
   for (const [name, value] of Object.entries(currentFilters())) params.set(name, value);
   const query = params.toString();
   const url = window.location.pathname + (query ? "?" + query : "");
-  window.history.replaceState(null, "", url);
+  if (url !== window.location.pathname + window.location.search) window.history.replaceState(null, "", url);
 }
 
 function setSelect(select, value) {
@@ -94,40 +144,64 @@ function statusOrder(value) {
   return index < 0 ? STATUS_ORDER.length : index;
 }
 
-function sortedValues(name, values) {
+/* District and theme names in the build's order (keys.order: districts by address, themes
+   by pinyin), the same in every browser; a name the build did not list (the units) goes
+   after them, by the browser's collation. */
+function nameOrder(name, keys) {
+  const order = (keys && keys.order && keys.order[name]) || [];
+  const place = new Map(order.map((value, i) => [value, i]));
+  return (a, b) => (place.get(a) ?? 1e9) - (place.get(b) ?? 1e9) || collator.compare(a, b);
+}
+
+function sortedValues(name, values, keys) {
   if (name === "deadline") return values.sort((a, b) => deadlineOrder(a) - deadlineOrder(b));
   if (name === "status") return values.sort((a, b) => statusOrder(a) - statusOrder(b) || collator.compare(a, b));
   if (name === "year") return values.sort((a, b) => Number(a) - Number(b));
-  return values.sort(collator.compare);
+  return values.sort(nameOrder(name, keys));
 }
 
-/* Options list every value on the site, each with the number of tasks choosing it would
-   show: for the current search and the other conditions, or on the whole site before any
-   search. A filter that already has a value shows no numbers: Pagefind counts only the
-   results that match it, so every other value would read 0. The unit list (over a hundred
-   names) keeps only the units that have results, so a reader need not scroll past the rest. */
-const SHORTENED = new Set(["unit"]);
-
-function fillFilters(counts, filters) {
+/* Each filter lists the values that would show tasks, each with how many: for the current
+   search (counts), or on the whole site before any search. A value that would show none is
+   left out, except the one chosen. */
+function fillFilters(counts, keys) {
+  if (!allFilters) return;
   for (const name of FILTERS) {
     const select = selects[name];
     const chosen = select.value;
-    const values = sortedValues(name, Object.keys(allFilters[name] || {}));
-    const numbers = !counts ? allFilters[name] : filters[name] ? null : counts[name] || {};
+    const numbers = counts ? counts[name] || {} : allFilters[name] || {};
+    const values = sortedValues(name, Object.keys(allFilters[name] || {}), keys);
     while (select.options.length > 1) select.remove(1);
     for (const value of values) {
-      if (numbers && SHORTENED.has(name) && !numbers[value]) continue;
+      if (!numbers[value] && value !== chosen) continue;
       const label = name === "year" ? `${value}年` : value;
-      select.add(new Option(numbers ? `${label}（${numbers[value] || 0}项）` : label, value));
+      select.add(new Option(`${label}（${numbers[value] || 0}项）`, value));
     }
     if (chosen) setSelect(select, chosen);
   }
+}
+
+/* The counts for every filter: for a filter with a value chosen, counted as if it had none
+   (Pagefind counts only the results that match it, so every other value would read 0). */
+async function filterCounts(pagefind, phrase, filters, counts) {
+  const all = { ...counts };
+  for (const name of Object.keys(filters)) {
+    const others = { ...filters };
+    delete others[name];
+    const search = await pagefind.search(phrase, { filters: others });
+    all[name] = search.filters[name] || {};
+  }
+  return all;
 }
 
 /* ---- Searching ----------------------------------------------------------------------- */
 
 function say(message) {
   statusLine.textContent = message;
+}
+
+function explain(...parts) {
+  note.replaceChildren(...parts);
+  note.hidden = !parts.length;
 }
 
 /* data-state on #zw-search: searching, done (results or a message shown), idle (nothing
@@ -139,19 +213,27 @@ function setState(state) {
 }
 
 function describeFilters(filters) {
-  const labels = {
-    district: "地区", year: "年份", unit: "负责单位", theme: "主题", deadline: "完成时限", status: "进展状态",
-  };
-  const parts = Object.entries(filters).map(([name, value]) => `${labels[name]}：${value}`);
+  const parts = Object.entries(filters).map(([name, value]) => `${FILTER_LABELS[name]}：${value}`);
   return parts.length ? `（条件：${parts.join("，")}）` : "";
 }
 
 function clearResults() {
-  shown = [];
-  shownCount = 0;
   list.replaceChildren();
   heading.hidden = true;
   moreButton.hidden = true;
+  related.replaceChildren();
+  related.hidden = true;
+  explain();
+}
+
+/* Requirement-text matches first, then unit names, section titles, theme names; within each,
+   the earlier the first match (a lead unit's name comes before the others). */
+function ranked(results, keys) {
+  const order = Object.keys(FIELD_LABELS);
+  return results
+    .map((result, i) => ({ result, i, position: result.words.length ? result.words[0] : Infinity }))
+    .map((item) => ({ ...item, field: fieldAt(item.position, keys) }))
+    .sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field) || a.position - b.position || a.i - b.i);
 }
 
 async function runSearch() {
@@ -161,53 +243,111 @@ async function runSearch() {
   writeAddress();
   if (!query && !Object.keys(filters).length) {
     clearResults();
-    fillFilters(null, filters);
+    current = null;
     say("");
     setState("idle");
+    if (allFilters) fillFilters(null, (await loadEngine()).keys);
     return;
   }
-  const keys = queryKeys(query);
-  if (query && !keys.length) {
+  if (query && !keyRuns(query).length) {
     clearResults();
     say("请输入文字或数字再搜索。");
     setState("done");
     return;
   }
   setState("searching");
-  const search = await pagefind.search(keys.length ? keys.join(" ") : null, { filters });
+  const { pagefind, keys } = await loadEngine();
+  const phrase = query ? queryPhrase(query, keys) : null;
+  // A query with a letter no task has cannot be in any task: nothing to ask Pagefind.
+  const search = !query || phrase ? await pagefind.search(phrase, { filters }) : { results: [], filters: {} };
   if (id !== searchId) return; // a newer search has started
-  fillFilters(search.filters, filters);
   clearResults();
-  shown = search.results;
+  current = { query, phrase, filters, results: ranked(search.results, keys), shownCount: 0, keys };
   const what = query ? `含有“${query}”的` : "";
-  if (!shown.length) {
+  const count = current.results.length;
+  if (count) {
+    heading.hidden = false;
+    await showMore(id, false);
+    if (id !== searchId) return;
+    say(`找到 ${count} 项${what}任务${describeFilters(filters)}。`);
+    explainResults(current, keys);
+  } else {
     say(`没有找到${what}任务${describeFilters(filters)}。可以换一个词，或者减少条件。`);
-    setState("done");
-    return;
   }
-  heading.hidden = false;
-  await showMore(id, false);
+  performance.mark("zw-search:cards"); // the benchmark's "cards on screen"
+  if (query && count < FEW) await showRelated(id, query, filters, keys, pagefind);
   if (id !== searchId) return;
-  say(`找到 ${shown.length} 项${what}任务${describeFilters(filters)}。`);
+  await loadFilters();
+  // Counted again now that Pagefind has every filter loaded (it counts only loaded ones).
+  const counted = !query || phrase ? (await pagefind.search(phrase, { filters })).filters : {};
+  const counts = !query || phrase ? await filterCounts(pagefind, phrase, filters, counted) : {};
+  if (id !== searchId) return;
+  fillFilters(counts, keys);
   setState("done");
+}
+
+/* Under the count: how the results are ordered when they matched in different places, and a
+   hint when the query is in most of the site's tasks. */
+function explainResults(search, keys) {
+  const parts = [];
+  const byField = {};
+  for (const item of search.results) byField[item.field] = (byField[item.field] || 0) + 1;
+  const fields = Object.keys(FIELD_LABELS).filter((field) => byField[field]);
+  if (search.query && fields.length > 1) {
+    const rest = fields.slice(1).map((field) => `只在${FIELD_LABELS[field]}里有的 ${byField[field]} 项`);
+    const first = fields[0] === "text" ? `要求里写着“${search.query}”的 ${byField.text} 项排在前面` : "";
+    parts.push([first, ...rest].filter(Boolean).join("，") + "。");
+  }
+  if (search.query && !Object.keys(search.filters).length && search.results.length > MOST * keys.pages) {
+    parts.push(`“${search.query}”出现在大多数任务里（全部 ${keys.pages} 项中的 ${search.results.length} 项）。`
+      + "可以在下面按地区、负责单位或主题缩小范围。");
+    options.open = true;
+  }
+  explain(...parts.flatMap((part, i) => (i ? [element("br"), part] : [part])));
 }
 
 /* Append the next PAGE_SIZE cards; `focusFirst` moves focus to the first new card (after
    "显示更多结果", so keyboard and screen reader users continue where the new cards start). */
 async function showMore(id, focusFirst) {
-  const batch = shown.slice(shownCount, shownCount + PAGE_SIZE);
+  const search = current;
+  const batch = search.results.slice(search.shownCount, search.shownCount + PAGE_SIZE);
   moreButton.disabled = true; // a second press while loading would add the same cards twice
-  const data = await Promise.all(batch.map((result) => result.data()));
+  const data = await Promise.all(batch.map((item) => item.result.data()));
   moreButton.disabled = false;
   if (id !== searchId) return;
-  const cards = data.map(card);
+  const cards = data.map((page) => card(page, search.query ? [search.query] : [], true));
   list.append(...cards);
-  shownCount += batch.length;
-  const left = shown.length - shownCount;
+  search.shownCount += batch.length;
+  const left = search.results.length - search.shownCount;
   moreButton.hidden = left <= 0;
   moreButton.textContent = `显示更多结果（还有 ${left} 项）`;
   if (focusFirst && cards.length) cards[0].querySelector("a").focus();
 }
+
+/* Related tasks, under their own heading and never counted as containing the query: other
+   spellings, synonyms, pinyin, the known words of a sentence, a one-letter slip
+   (search-fallback.js, loaded only when needed). */
+async function showRelated(id, query, filters, keys, pagefind) {
+  if (!keys.fallbackUrl) return;
+  const fallback = await import("./search-fallback.js");
+  const exclude = current.results.map((item) => item.result.id);
+  const found = await fallback.related(query, { keys, pagefind, filters, exclude, rank: ranked });
+  if (id !== searchId || !found) return;
+  related.replaceChildren(...fallback.render(found, { card, element, runQuery }));
+  related.hidden = !related.childElementCount;
+  if (found.tasks.length) {
+    say(`${statusLine.textContent}下面另列出 ${found.tasks.length} 项相关的任务，它们不含“${query}”。`);
+  }
+}
+
+/* A suggestion ("您是不是要找：政务公开") runs that query. */
+function runQuery(query) {
+  input.value = query;
+  searchNow();
+  input.focus();
+}
+
+/* ---- Cards --------------------------------------------------------------------------- */
 
 function element(tag, className, text) {
   const el = document.createElement(tag);
@@ -216,14 +356,77 @@ function element(tag, className, text) {
   return el;
 }
 
+/* `text` with every place that holds one of `needles` (compared as search compares: folded)
+   in <mark>; null when none is there. */
+function marked(text, needles) {
+  const map = foldMap(text);
+  const spans = [];
+  for (const needle of needles.map(folded).filter(Boolean)) {
+    for (let at = map.text.indexOf(needle); at >= 0; at = map.text.indexOf(needle, at + needle.length)) {
+      spans.push([map.from[at], map.to[at + needle.length - 1]]);
+    }
+  }
+  if (!spans.length) return null;
+  spans.sort((a, b) => a[0] - b[0]);
+  const out = document.createDocumentFragment();
+  let done = 0;
+  for (const [start, end] of spans) {
+    if (start < done) continue; // overlapping: keep the first
+    out.append(text.slice(done, start), element("mark", "", text.slice(start, end)));
+    done = end;
+  }
+  out.append(text.slice(done));
+  return out;
+}
+
+/* The folded text (as search-keys.js folds) and, for each of its letters, where it came from
+   in `text`, so that a match found in the folded text can be marked in the original. */
+function foldMap(text) {
+  const map = { text: "", from: [], to: [] };
+  let gap = false;
+  let at = 0;
+  for (const ch of text) {
+    const start = at;
+    at += ch.length;
+    const norm = ch.codePointAt(0) < 0x10000 ? ch.normalize("NFKC").toLowerCase() : " ";
+    for (const c of norm) {
+      if (!/[\p{L}\p{N}]/u.test(c)) {
+        gap = true;
+        continue;
+      }
+      if (gap && map.text) {
+        map.text += " ";
+        map.from.push(start);
+        map.to.push(start);
+      }
+      gap = false;
+      map.text += c;
+      map.from.push(start);
+      map.to.push(at);
+    }
+  }
+  return map;
+}
+
+/* The start of a text, or the part around its first mark. */
+function excerpt(text, needles, limit = 80) {
+  const map = foldMap(text);
+  const needle = needles.map(folded).find((n) => n && map.text.includes(n));
+  let start = 0;
+  if (needle) start = Math.max(0, map.from[map.text.indexOf(needle)] - 20);
+  const end = Math.min(text.length, start + limit);
+  const part = (start ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
+  return marked(part, needles) || part;
+}
+
 /* A task's status today in China (assets/status.js, a classic script that runs before this
-   module, docs/status-rules.md); the status on the build date, from the metadata, when
-   status.js did not load or the inputs cannot be read. Null when the page has neither. */
-function cardStatus(meta) {
-  const built = meta.status ? { code: meta.status_code, label: meta.status, icon: meta.status_icon } : null;
-  if (!window.zwStatus || !meta.status_inputs) return built;
+   module, docs/status-rules.md); the status on the build date when status.js did not load
+   or the inputs cannot be read. */
+function cardStatus(task) {
+  const built = task.status || null;
+  if (!window.zwStatus || !task.status_inputs) return built;
   try {
-    return window.zwStatus.compute(JSON.parse(meta.status_inputs), window.zwStatus.todayInChina());
+    return window.zwStatus.compute(task.status_inputs, window.zwStatus.todayInChina());
   } catch (error) {
     return built;
   }
@@ -239,35 +442,108 @@ function statusBadge(status) {
   return badge;
 }
 
-function fact(label, value) {
+function fact(label, ...values) {
   const row = element("div", "zw-result__fact");
   const answer = element("dd");
-  answer.append(value);
+  answer.append(...values);
   row.append(element("dt", "", label), answer);
   return row;
 }
 
-/* One result: title link (district, year, number), the start of the text, status, units, deadline. */
-function card(data) {
-  const meta = data.meta || {};
-  const item = element("li", "zw-result");
+function joined(parts, separator) {
+  return parts.flatMap((part, i) => (i ? [separator, part] : [part]));
+}
+
+/* Each unit by its canonical name; where one of the unit's other names (or the form printed
+   in the task) holds a needle, that name too, marked. */
+function unitParts(units, needles) {
+  return units.map((unit) => {
+    const name = marked(unit.name, needles) || unit.name;
+    const other = otherNames(unit).find((alias) => marked(alias, needles));
+    if (!other || marked(unit.name, needles)) return name;
+    const span = element("span");
+    span.append(name, "（也写作“", marked(other, needles), "”）");
+    return span;
+  });
+}
+
+/* A unit's forms printed in the task and its other names (the card leaves out empty lists). */
+function otherNames(unit) {
+  return [...(unit.printed || []), ...(unit.aliases || [])].filter((name) => name !== unit.name);
+}
+
+/* Where a task holds the needles: 要求 / 单位 / 所属部分 / 主题. */
+function matchedFields(task, needles) {
+  const has = (names) => names.some((name) => marked(name, needles));
+  const units = task.units.flatMap((unit) => [unit.name, ...otherNames(unit)]);
+  return Object.keys(FIELD_LABELS).filter((field) =>
+    has(field === "text" ? [task.text] : field === "units" ? units : task[field]));
+}
+
+/* One result: title link (district, year, number), where the query is (exact results), the
+   requirement text with the query marked, status, units, section and themes where they
+   matched, deadline. */
+function card(page, needles, exact) {
+  const task = decodeCard(page.meta && page.meta.card);
+  const item = element("li", exact ? "zw-result" : "zw-result zw-result--related");
   const title = element("h3", "zw-result__title");
-  const link = element("a", "zw-result__link", meta.title || data.url);
-  link.href = data.url;
+  const link = element("a", "zw-result__link", task.title);
+  link.href = page.url;
   title.append(link);
   item.append(title);
-  if (meta.summary) item.append(element("p", "zw-result__summary", meta.summary));
-  const facts = element("dl", "zw-result__facts");
-  const status = cardStatus(meta);
-  if (status) facts.append(fact("进展状态", statusBadge(status)));
-  for (const [label, value] of [["负责单位", meta.units], ["完成时限", meta.deadline]]) {
-    if (value) facts.append(fact(label, value));
+  const where = needles.length ? matchedFields(task, needles) : [];
+  if (exact && where.length) {
+    const line = element("p", "zw-result__where");
+    line.append(`“${needles[0]}”在：`, ...joined(where.map((f) => element("strong", "", FIELD_LABELS[f])), "、"));
+    item.append(line);
   }
+  const summary = element("p", "zw-result__summary");
+  summary.append(excerpt(task.text, needles));
+  item.append(summary);
+  const facts = element("dl", "zw-result__facts");
+  const status = cardStatus(task);
+  if (status) facts.append(fact("进展状态", statusBadge(status)));
+  const units = task.units.length ? joined(unitParts(task.units, needles), "、") : ["原文没有写"];
+  facts.append(fact("负责单位", ...units));
+  if (where.includes("sections")) {
+    facts.append(fact("所属部分", ...joined(task.sections.map((s) => marked(s, needles) || s), " › ")));
+  }
+  if (where.includes("themes")) {
+    facts.append(fact("主题", ...joined(task.themes.map((t) => marked(t, needles) || t), "、")));
+  }
+  if (task.deadline) facts.append(fact("完成时限", task.deadline));
   item.append(facts);
   return item;
 }
 
+/* ---- Coming back from a result --------------------------------------------------------- */
+
+/* Before leaving for a task page: how many cards were shown, the scroll position and the card
+   left from, so that "back" puts the reader where they were. */
+function rememberPlace(event) {
+  if (!current) return;
+  const clicked = event && event.target.closest && event.target.closest(".zw-result__link");
+  const before = (window.history.state && window.history.state.zwSearch) || {};
+  const link = clicked ? clicked.href : before.link || null;
+  const state = { zwSearch: { shown: current.shownCount, scrollY: window.scrollY, link } };
+  window.history.replaceState(state, "", window.location.href);
+}
+
+async function restorePlace(place) {
+  const id = searchId;
+  while (current && current.shownCount < Math.min(place.shown, current.results.length)) {
+    await showMore(id, false);
+    if (id !== searchId) return;
+  }
+  window.scrollTo(0, place.scrollY);
+  const link = place.link && [...list.querySelectorAll(".zw-result__link")].find((a) => a.href === place.link);
+  if (link) link.focus({ preventScroll: true });
+}
+
+/* ---- Events and start ---------------------------------------------------------------- */
+
 function searchSoon() {
+  searchId++; // whatever is under way is now out of date
   setState("searching");
   window.clearTimeout(timer);
   timer = window.setTimeout(() => runSearch().catch(failed), DEBOUNCE_MS);
@@ -275,7 +551,7 @@ function searchSoon() {
 
 function searchNow() {
   window.clearTimeout(timer);
-  runSearch().catch(failed);
+  return runSearch().catch(failed);
 }
 
 function failed(error) {
@@ -283,8 +559,6 @@ function failed(error) {
   say("搜索出了问题，请刷新页面再试；也可以用下面的“按单位查”“按主题查”查找。");
   console.error(error);
 }
-
-/* ---- Start --------------------------------------------------------------------------- */
 
 /* The 进展状态 filter holds each task's status on the build's reference date, not today's:
    the hint names that date (theme/search.html puts it in <meta name="zw-as-of">). */
@@ -297,12 +571,22 @@ function showStatusDate() {
   statusHint.replaceChildren("按 ", day, " 的进展状态筛选。");
 }
 
+/* Without a query, Pagefind loads when the reader reaches for the form; the filters are
+   filled then. */
+async function prepareFilters() {
+  if (allFilters) return;
+  const id = searchId;
+  const idle = box.dataset.state === "idle";
+  if (idle) setState("searching"); // tests wait for the filled filters
+  const { keys } = await loadEngine();
+  await loadFilters();
+  if (id !== searchId) return; // a search started meanwhile fills the filters itself
+  fillFilters(null, keys);
+  if (idle) setState("idle");
+}
+
 async function start() {
-  pagefind = await import(new URL("pagefind/pagefind.js", ROOT).href);
-  await pagefind.options({ baseUrl: ROOT.pathname });
-  await pagefind.init();
-  allFilters = await pagefind.filters();
-  fillFilters(null, {});
+  const place = window.history.state && window.history.state.zwSearch;
   showStatusDate();
   readAddress();
   document.querySelector("[data-zw-search-nojs]").hidden = true;
@@ -313,6 +597,7 @@ async function start() {
     event.preventDefault();
     searchNow();
   });
+  form.addEventListener("focusin", () => prepareFilters().catch(failed), { once: true });
   input.addEventListener("input", searchSoon);
   for (const select of Object.values(selects)) select.addEventListener("change", searchNow);
   clearButton.addEventListener("click", () => {
@@ -321,8 +606,11 @@ async function start() {
     input.focus();
   });
   moreButton.addEventListener("click", () => showMore(searchId, true).catch(failed));
+  list.addEventListener("click", rememberPlace);
+  window.addEventListener("pagehide", () => rememberPlace(null));
   if (input.value.trim() || Object.keys(currentFilters()).length) {
-    searchNow();
+    await searchNow();
+    if (place) await restorePlace(place);
   } else {
     setState("idle");
   }
