@@ -129,14 +129,44 @@ window.zwChecks = (function () {
 
   var CONTROLS = "a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button]";
 
-  /* Inline in text: an inline element that shares its line box with other text (a link in
-     a sentence). WCAG 2.5.8 exempts those; everything else is a control of its own. */
-  function inlineInText(el) {
-    if (getComputedStyle(el).display !== "inline") return false;
+  /* Running text (docs/elderly-and-accessibility.md, "Running text"): a link that sits inline
+     in a sentence of prose in the page's main content. WCAG 2.5.8 exempts those; every
+     other link, and every button, is a control of its own and gets the full target.
+     - inline: its box is display inline (not a block, flex or inline-block box);
+     - in prose: its block (nearest non-inline ancestor) is a p, li, dd, td, th or blockquote
+       in <main> and not in a <nav> (a nav is a menu, never prose);
+     - a sentence: the block's words outside its links hold a sentence mark (，。；！？, or
+       , ; ! ? . before a space or the end); a label with links after it (下载：CSV、JSON)
+       is a list of links, not a sentence;
+     - not a handle: a link that begins a list item, definition or table cell names the item
+       and is tapped as such (任务 links in a list), so it is a control.
+     Text hidden from assistive technology (aria-hidden icons) does not count. */
+  var PROSE_BLOCKS = "p, li, dd, td, th, blockquote";
+  var ITEM_BLOCKS = "li, dd, td, th";
+  var SENTENCE_MARK = /[\uFF0C\u3002\uFF1B\uFF01\uFF1F]|[,;!?.](\s|$)/;
+
+  /* The block's words: outside links (all of them) or before `stop` (links included). */
+  function blockWords(block, stop) {
+    var words = "";
+    var walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT, null, false);
+    while (walker.nextNode()) {
+      var node = walker.currentNode;
+      var parent = node.parentElement;
+      if (stop && stop.contains(node)) break;
+      if (parent.closest("[aria-hidden=true]")) continue;
+      if (!stop && parent.closest("a[href]")) continue;
+      words += node.nodeValue;
+    }
+    return words.replace(/\s+/g, " ").trim();
+  }
+
+  function runningText(el) {
+    if (el.tagName !== "A" || getComputedStyle(el).display !== "inline") return false;
     var block = el.parentElement;
     while (block && getComputedStyle(block).display === "inline") block = block.parentElement;
-    if (!block) return false;
-    return block.innerText.replace(/\s+/g, "").length > el.innerText.replace(/\s+/g, "").length;
+    if (!block || !block.matches(PROSE_BLOCKS) || !block.closest("main") || block.closest("nav")) return false;
+    if (!SENTENCE_MARK.test(blockWords(block, null))) return false;
+    return !(block.matches(ITEM_BLOCKS) && blockWords(block, el) === "");
   }
 
   function targetProblems() {
@@ -144,11 +174,74 @@ window.zwChecks = (function () {
     var controls = document.querySelectorAll(CONTROLS);
     for (var i = 0; i < controls.length; i++) {
       var el = controls[i];
-      if (!isShown(el) || inlineInText(el)) continue;
+      if (!isShown(el) || runningText(el)) continue;
       var need = el.closest(".zw-toolbar") ? 60 : 44;
       var rect = el.getBoundingClientRect();
       if (rect.width < need - 0.5 || rect.height < need - 0.5) {
         problems.push(describe(el) + ": " + rect.width.toFixed(1) + "x" + rect.height.toFixed(1) + " < " + need);
+      }
+    }
+    return problems;
+  }
+
+  /* ---- List markers ----------------------------------------------------------------------- */
+
+  /* The marker's text as the browser draws it ("12. ", "b. ", "• "), for the usual types. */
+  function markerText(li, type) {
+    var list = li.parentElement;
+    var items = Array.prototype.filter.call(list.children, function (c) { return c.tagName === "LI"; });
+    var index = items.indexOf(li);
+    var n = list.tagName !== "OL" ? index + 1
+      : list.reversed ? (list.hasAttribute("start") ? list.start : items.length) - index
+      : (list.hasAttribute("start") ? list.start : 1) + index;
+    if (li.value && li.hasAttribute("value")) n = li.value;
+    if (type === "decimal") return n + ". ";
+    if (type === "lower-alpha" || type === "lower-latin") return String.fromCharCode(96 + ((n - 1) % 26) + 1) + ". ";
+    if (type === "upper-alpha" || type === "upper-latin") return String.fromCharCode(64 + ((n - 1) % 26) + 1) + ". ";
+    if (type === "disc" || type === "circle" || type === "square") return "\u2022 ";
+    return "MM. "; /* other types: about as wide as two wide letters */
+  }
+
+  function textWidth(text, style) {
+    var probe = document.createElement("span");
+    probe.textContent = text;
+    probe.style.cssText = "position:absolute;left:0;top:0;white-space:pre;visibility:hidden";
+    probe.style.font = style.font;
+    probe.style.fontFamily = style.fontFamily;
+    probe.style.fontSize = style.fontSize;
+    probe.style.fontWeight = style.fontWeight;
+    document.body.appendChild(probe);
+    var width = probe.getBoundingClientRect().width;
+    probe.remove();
+    return width;
+  }
+
+  /* The left edge of what can be seen at x: the window, and every ancestor that clips. */
+  function visibleLeft(el) {
+    var left = 0;
+    for (var node = el.parentElement; node && node !== document.documentElement; node = node.parentElement) {
+      if (getComputedStyle(node).overflowX !== "visible") {
+        left = Math.max(left, node.getBoundingClientRect().left + node.clientLeft);
+      }
+    }
+    return left;
+  }
+
+  /* Numbers of ordered lists and bullets of lists: an outside marker is drawn to the left of
+     its item, so it must have room there, inside the window and any clipping box. */
+  function markerProblems() {
+    var problems = [];
+    var items = document.querySelectorAll("ol > li, ul > li");
+    for (var i = 0; i < items.length; i++) {
+      var li = items[i];
+      var style = getComputedStyle(li);
+      if (style.display !== "list-item" || style.listStyleType === "none" || !isShown(li)) continue;
+      if (style.listStylePosition !== "outside") continue; /* inside: part of the text */
+      var text = markerText(li, style.listStyleType);
+      var left = li.getBoundingClientRect().left - textWidth(text, getComputedStyle(li, "::marker"));
+      var room = visibleLeft(li);
+      if (left < room - 1) {
+        problems.push(describe(li) + ": marker “" + text.trim() + "” starts at " + left.toFixed(0) + " px, left of " + room.toFixed(0));
       }
     }
     return problems;
@@ -223,6 +316,8 @@ window.zwChecks = (function () {
     textProblems: textProblems,
     lineLengthProblems: lineLengthProblems,
     targetProblems: targetProblems,
+    runningText: runningText,
+    markerProblems: markerProblems,
     overflowProblems: overflowProblems,
     clippingProblems: clippingProblems,
     focusState: focusState,
