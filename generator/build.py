@@ -15,7 +15,6 @@ import datetime as dt
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
-from generator import feeds, mkdocs_hooks, opendata, outdir, pages, render, search as search_index
+from generator import feeds, mkdocs_hooks, opendata, outdir, pages, render, search as search_index, terminal
 from generator.errors import BuildError, DataError
 from generator.history import NO_HISTORY_GIVEN, SiteHistory, load_history
 from generator.loader import load_site
@@ -159,8 +158,10 @@ def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdoc
             docs_dir, site_dir = work / "docs", work / "site"
             nav = _render_step(site, Path(base.docs_dir), docs_dir, dates, site_url, out_dir,
                                site_name=base.site_name, history=history)
+            terminal.stage("MkDocs 生成网页")
             _mkdocs_step(config_file, base, docs_dir, site_dir, nav, dates, site_url, out_dir)
             if search:
+                terminal.stage("建立搜索索引（Pagefind）")
                 _search_step(site_dir, out_dir, data_dir)
             with outdir.interrupts_ignored(), outdir.guarded("替换网站文件夹", out_dir):
                 outdir.publish(site_dir, out_dir)
@@ -170,9 +171,7 @@ def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdoc
 
 def _say_history(history: SiteHistory) -> None:
     """One line on a terminal (never in CI logs): how much history the pages will show."""
-    if not sys.stdout.isatty() or os.environ.get("CI"):
-        return
-    print(f"修改记录：{len(history.changes)} 条" if history.available else f"修改记录：没有（{history.reason}）", flush=True)
+    terminal.stage(f"修改记录：{len(history.changes)} 条" if history.available else f"修改记录：没有（{history.reason}）")
 
 
 def _render_step(site: Site, content_dir: Path, docs_dir: Path, dates: ReferenceDates,

@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from generator import history_views, pages, printsheets, status, views
+from generator import history_views, pages, printsheets, status, terminal, views
 from generator.history import SiteHistory
 from generator.model import ROLE_LABELS, Site
 from generator.wrapped_text import display_text
@@ -125,13 +125,11 @@ def render_pages(site: Site, docs_dir: Path, *, as_of: dt.date,
     sv = pages.SiteViews(site, as_of, site_url=site_url, history=history)
     writer = PageWriter(docs_dir, make_env(template_dirs),
                         {"site": site, "as_of": as_of, "st": sv.statuses, "sv": sv})
-    written: dict[str, list[pages.Page]] = {}
-    for kind in catalogue:
-        if kind.template is None:
-            continue
-        written[kind.name] = list(kind.build(sv))
-        for page in written[kind.name]:
-            writer.write(page.url, page.title, kind.template, page.meta, **page.context)
+    written = {kind.name: list(kind.build(sv)) for kind in catalogue if kind.template is not None}
+    every = [(kind, page) for kind in catalogue for page in written.get(kind.name, [])]
+    for kind, page in terminal.counted(every, "生成页面"):
+        assert kind.template is not None
+        writer.write(page.url, page.title, kind.template, page.meta, **page.context)
     content = {p.relative_to(docs_dir).as_posix() for p in docs_dir.glob("*.md")}
     return pages.nav(written, content, catalogue)
 
