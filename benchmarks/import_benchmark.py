@@ -10,7 +10,7 @@ tests/fixtures/import_heldout/batches.yaml. The corpus and each held-out batch a
 each with its own table and overall line, because a held-out batch that nobody has tuned the
 interpreter to is the only honest measure of tables it has not seen. A batch listed under
 `sealed` in batches.yaml is not measured at all (the report says it is sealed): nobody may run
-the interpreter on it until the lead unseals it by editing that file.
+the interpreter on it until a maintainer unseals it by editing that file.
 
 Each folder's source.txt goes through `read_document` and `interpret`; the tasks found are
 matched to truth.yaml by their text, and per file and overall it reports task recall and
@@ -265,7 +265,7 @@ def batch_section(batch: Batch, scores: list[Score] | None) -> list[str]:
     lines = [f"## Held-out batch {batch.number} ({len(batch.folders)} documents)", "", *([*note, ""] if note else [])]
     if scores is None:
         return lines + [f"**Sealed: not measured.** No document of batch {batch.number} was run through the",
-                        "interpreter. The lead unseals the batch by removing its number from `sealed` in",
+                        "interpreter. A maintainer unseals the batch by removing its number from `sealed` in",
                         "`tests/fixtures/import_heldout/batches.yaml`; its first score then goes into the",
                         "held-out README.", ""]
     return lines + [*table(scores), ""]
