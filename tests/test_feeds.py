@@ -368,3 +368,22 @@ def test_a_build_with_site_url_but_no_git_writes_no_feeds_and_says_why(data: Pat
     assert history.reason in lines[0]
     assert not (out / "feeds").exists()
     assert "application/atom+xml" not in (out / "changqing" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_hostile_commit_message_is_text_on_the_pages_and_in_the_feeds(tmp_path: Path) -> None:
+    """Commit messages come from pull requests: markup in one is shown as typed, never run."""
+    from tests.gitrepo import DataRepo, move_deadline
+
+    repo = DataRepo.create(tmp_path / "repo")
+    hostile = '第5项<script>alert(1)</script><img src=x onerror="alert(2)">改期'
+    repo.commit(hostile, "2024-05-06 14:20", move_deadline("changqing-2022", 5, "2022年11月底前", "2022-11-30"))
+    out = tmp_path / "site"
+    _build(repo.data, out)
+    for path in [out / "changqing" / "2022" / "5" / "index.html", out / "updates" / "index.html"]:
+        page = path.read_text(encoding="utf-8")
+        assert "<script>alert(1)" not in page and "<img src=x" not in page, path
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, path
+    feed = out / "feeds" / "all.xml"
+    assert "<script>alert(1)" not in feed.read_text(encoding="utf-8")
+    entry = parse(feed).entries[0]
+    assert hostile in entry.content[0].value.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
