@@ -35,9 +35,11 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from generator import search  # noqa: E402
-from generator.build import build_site  # noqa: E402
+from generator import search, search_records, views  # noqa: E402
+from generator.build import build_site, reference_dates  # noqa: E402
 from generator.loader import load_site  # noqa: E402
+from generator.model import Site  # noqa: E402
+from generator.render import make_env  # noqa: E402
 from generator.serve import SiteHandler  # noqa: E402
 from tests.search_truth import expected_urls, query_set  # noqa: E402
 
@@ -138,19 +140,17 @@ DESIGNS: list[Design] = [
 
 # ---- Measuring -----------------------------------------------------------------------------------
 
-def index_design(plain: Path, site: Path, words_of: Callable) -> search.SearchKeys:
+def index_design(plain: Path, site: Path, site_model: Site, words_of: Callable) -> search.SearchKeys:
+    """The built site (`plain`, no index) copied to `site`, with an index of this design's
+    words written into the tasks' search records (generator/search_records.py)."""
     shutil.copytree(plain, site)
-    pages = []
-    for path in sorted(site.rglob("*.html")):
-        page = path.read_text(encoding="utf-8")
-        fields = search.read_fields(path, page)
-        if fields:
-            pages.append((path, page, fields))
-    keys = search.make_keys([fields for _, _, fields in pages])
-    for path, page, fields in pages:
-        element = search.keys_element(words_of(fields, keys), fields.card)
-        path.write_text(search._DATA_BLOCK.sub(lambda _: element, page, count=1), encoding="utf-8")
-    search.run_pagefind(site)
+    statuses = views.task_statuses(site_model, reference_dates(ROOT / "site_data").as_of)
+    fields = search_records.site_fields(site_model, statuses)
+    keys = search.make_keys(fields)
+    records, env = site.parent / f"{site.name}-records", make_env()
+    for task, task_fields in zip(site_model.tasks, fields):
+        search_records.write_record(records, env, task, statuses[task.key], keys, words_of(task_fields, keys))
+    search.Indexing(records, site / search.BUNDLE).wait()
     search.make_reproducible(site / search.BUNDLE)
     search.drop_unused_ui(site / search.BUNDLE)
     return keys
@@ -199,7 +199,7 @@ def measure(tmp: Path) -> list[dict]:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for number, (name, words_of, term_of) in enumerate(DESIGNS):
             site = tmp / f"design{number}"
-            keys = index_design(plain, site, words_of)
+            keys = index_design(plain, site, site_model, words_of)
             terms = {query: term_of(query, keys) for query in queries}
             server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
             threading.Thread(target=server.serve_forever, daemon=True).start()

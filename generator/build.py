@@ -26,11 +26,13 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
-from generator import feeds, mkdocs_hooks, opendata, outdir, pages, render, search as search_index, terminal
+from generator import feeds, mkdocs_hooks, opendata, outdir, pages, render, search as search_index, search_records, terminal
 from generator.errors import BuildError, DataError
 from generator.history import NO_HISTORY_GIVEN, SiteHistory, load_history
 from generator.loader import load_site
 from generator.model import Site
+from generator.partitions import select as select_partition
+from generator.stagetimes import StageTimes
 from generator.views import DATA_URL
 
 __all__ = ["build_site", "BuildError", "DataError", "reference_dates"]
@@ -127,7 +129,9 @@ def _check_site_url(site_url: str | None) -> str | None:
 
 def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdocs.yml"),
                search: bool = True, site_url: str | None = None,
-               lock_timeout: float = outdir.LOCK_TIMEOUT_S, progress_dir: Path | None = None) -> None:
+               lock_timeout: float = outdir.LOCK_TIMEOUT_S, progress_dir: Path | None = None,
+               timings: StageTimes | None = None, jobs: int | None = None,
+               partition: str | None = None) -> None:
     """Build the whole site from `data_dir` into `out_dir`.
 
     `site_url` is where it will be published (for the links in the open data and the 404
@@ -135,12 +139,20 @@ def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdoc
     Raises DataError when the data are invalid and BuildError when a render, MkDocs or
     search step fails, the disk is full, or another build into `out_dir` did not end within
     `lock_timeout` seconds; in all these cases, and on KeyboardInterrupt, `out_dir` is left
-    as it was.
+    as it was. `timings`, when given, records each stage's seconds (benchmarks/); `jobs`:
+    processes to render pages in (default: one per core). `partition`: a province's key
+    (generator/partitions.py): the site holds only that province's plans.
     """
+    times = timings if timings is not None else StageTimes()
     data_dir, out_dir, config_file = Path(data_dir), Path(out_dir).resolve(), Path(config_file).resolve()
     site_url = _check_site_url(site_url)
-    site = load_site(data_dir, progress_dir)  # DataError names file and line; progress_dir None: data_dir/progress
-    history = load_history(data_dir, site)  # from git; says why not when there is none
+    with times.stage("load"):
+        site = load_site(data_dir, progress_dir)  # DataError names file and line; progress_dir None: data_dir/progress
+    keys_site = site  # the search spells letters by their ranks over all the data (search_records)
+    if partition is not None:  # one province's plans only (generator/partitions.py); PartitionError names the keys
+        site = select_partition(site, partition)
+    with times.stage("history"):
+        history = load_history(data_dir, site)  # from git; says why not when there is none
     _say_history(history)
     dates = reference_dates(data_dir)
     try:
@@ -156,17 +168,29 @@ def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdoc
             work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=outdir.work_prefix(out_dir)))
         try:  # Ctrl+C (KeyboardInterrupt) passes through: the work folder goes, the old site stays
             docs_dir, site_dir = work / "docs", work / "site"
-            nav = _render_step(site, Path(base.docs_dir), docs_dir, dates, site_url, out_dir,
-                               site_name=base.site_name, history=history)
-            terminal.stage("MkDocs 生成网页")
-            _mkdocs_step(config_file, base, docs_dir, site_dir, nav, dates, site_url, out_dir)
-            if search:
-                terminal.stage("建立搜索索引（Pagefind）")
-                _search_step(site_dir, out_dir, data_dir)
-            with outdir.interrupts_ignored(), outdir.guarded("替换网站文件夹", out_dir):
+            with times.stage("render"):
+                index = search_records.plan_index(keys_site, site, dates.as_of) if search else None
+                records = render.SearchRecords(work / "records", index[0]) if index else None
+                nav = _render_step(site, Path(base.docs_dir), docs_dir, dates, site_url, out_dir,
+                                   site_name=base.site_name, history=history, records=records, jobs=jobs)
+            # Pagefind indexes the search records while MkDocs builds the pages (two cores).
+            indexing = _start_indexing(work / "records", work / "pagefind", out_dir) if index else None
+            try:
+                terminal.stage("MkDocs 生成网页")
+                with times.stage("mkdocs"):
+                    _mkdocs_step(config_file, base, docs_dir, site_dir, nav, dates, site_url, out_dir)
+                if indexing and index:
+                    terminal.stage("建立搜索索引（Pagefind）")
+                    with times.stage("search"):
+                        times.alongside["pagefind"] = _search_step(indexing, index, site_dir, out_dir, data_dir)
+            finally:
+                if indexing:
+                    indexing.stop()
+            with times.stage("publish"), outdir.interrupts_ignored(), outdir.guarded("替换网站文件夹", out_dir):
                 outdir.publish(site_dir, out_dir)
         finally:
-            shutil.rmtree(work, ignore_errors=True)
+            with times.stage("cleanup"):  # the pages' sources, the search records, the previous site
+                shutil.rmtree(work, ignore_errors=True)
 
 
 def _say_history(history: SiteHistory) -> None:
@@ -176,13 +200,15 @@ def _say_history(history: SiteHistory) -> None:
 
 def _render_step(site: Site, content_dir: Path, docs_dir: Path, dates: ReferenceDates,
                  site_url: str | None, out_dir: Path, *, site_name: str = "",
-                 history: SiteHistory | None = None) -> list:
+                 history: SiteHistory | None = None, records: render.SearchRecords | None = None,
+                 jobs: int | None = None) -> list:
     """Write the Markdown pages, the feeds, the sources and the open data; returns the nav."""
     history = history if history is not None else SiteHistory.unavailable(NO_HISTORY_GIVEN)
     try:
         docs_dir.mkdir()
         render.copy_content(content_dir, docs_dir)
-        nav = render.render_pages(site, docs_dir, as_of=dates.as_of, site_url=site_url, history=history)
+        nav = render.render_pages(site, docs_dir, as_of=dates.as_of, site_url=site_url, history=history,
+                                  records=records, jobs=jobs)
         feeds_off = feeds.write_feeds(site, docs_dir, site_url=site_url, history=history, site_name=site_name,
                                       data_updated=dates.data_updated)
         if feeds_off:  # the one line a build says about feeds (and QR codes); nothing when they are written
@@ -193,8 +219,8 @@ def _render_step(site: Site, content_dir: Path, docs_dir: Path, dates: Reference
     except BuildError:
         raise
     except Exception as exc:  # a template error names the template and line
-        message = (f"生成页面失败：{exc}" if isinstance(exc, ValueError)
-                   else f"页面模板出错：{type(exc).__name__}: {exc}")
+        kind = getattr(exc, "type_name", type(exc).__name__)  # parallel.WorkerFailure: the worker's error
+        message = f"生成页面失败：{exc}" if isinstance(exc, ValueError) else f"页面模板出错：{kind}: {exc}"
         raise outdir.failure(exc, "生成页面", out_dir, message) from exc
     return nav
 
@@ -209,11 +235,25 @@ def _mkdocs_step(config_file: Path, base: MkDocsConfig, docs_dir: Path, site_dir
         raise outdir.failure(exc, "MkDocs 生成网页", out_dir, f"MkDocs 生成失败：{type(exc).__name__}: {exc}") from exc
 
 
-def _search_step(site_dir: Path, out_dir: Path, data_dir: Path) -> None:
-    try:  # data_dir: the search's synonyms and theme keywords (generator/search_fallback.py)
-        search_index.index_site(site_dir, data_dir)
+def _start_indexing(records_dir: Path, bundle: Path, out_dir: Path) -> search_index.Indexing:
+    try:
+        return search_index.Indexing(records_dir, bundle)
     except BuildError:
         raise
     except Exception as exc:
         raise outdir.failure(exc, "建立搜索索引", out_dir, f"建立搜索索引失败：{type(exc).__name__}: {exc}") from exc
 
+
+def _search_step(indexing: search_index.Indexing, index: tuple[search_index.SearchKeys, list[search_index.TaskFields]],
+                 site_dir: Path, out_dir: Path, data_dir: Path) -> float:
+    """Wait for Pagefind, finish its bundle and put it at /pagefind/ in the site; the seconds
+    Pagefind took."""
+    keys, fields = index
+    try:  # data_dir: the search's synonyms and theme keywords (generator/search_fallback.py)
+        report = indexing.finish(fields, keys, data_dir)
+        shutil.move(str(indexing.bundle), str(site_dir / search_index.BUNDLE))
+        return report.seconds
+    except BuildError:
+        raise
+    except Exception as exc:
+        raise outdir.failure(exc, "建立搜索索引", out_dir, f"建立搜索索引失败：{type(exc).__name__}: {exc}") from exc

@@ -38,12 +38,26 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("build", help="生成网站")
     _add_build_options(p)
+    p.add_argument("--timings", type=Path, help="把各步用时（秒）和内存峰值写进这个 JSON 文件（供 benchmarks/ 使用）")
 
     p = sub.add_parser("serve", help="生成并在本机预览网站")
     _add_build_options(p)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--no-build", action="store_true", help="直接预览已生成的网站")
+
+    # Partitions: one site per province and a national entry site (generator/partitions.py, entry_site.py).
+    p = sub.add_parser("partitions", help="列出各分区（省份）的代码，供 build --partition 使用")
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    p.add_argument("--json", action="store_true", help="输出 JSON 数组（供 GitHub Actions 的 matrix 使用）")
+
+    p = sub.add_parser("build-entry", help="生成全国入口网站：各省份网站的链接和跨省份搜索")
+    _add_entry_options(p)
+
+    p = sub.add_parser("build-all-partitions", help="生成每个分区的网站和全国入口网站，放在同一个文件夹里（入口在 /，各省在 /<代码>/）")
+    _add_entry_options(p)
+    p.add_argument("--no-search", action="store_true", help="不建立搜索索引（更快，仅供调试）")
+    p.add_argument("--jobs", type=_positive, help="同时用几个进程生成网页（默认：每个处理器核一个）")
 
     p = sub.add_parser("summary", help="检查数据并列出各计划的任务数")
     p.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -81,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"无法预览：{exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:  # Ctrl+C: a build has already removed its work folder
-        print(BUILD_CANCELLED if args.command in ("build", "serve") else "已取消。", file=sys.stderr)
+        print(BUILD_CANCELLED if args.command in ("build", "serve", "build-entry", "build-all-partitions") else "已取消。", file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as exc:  # what no command turned into its own message: still no traceback
         where = f"{exc.filename}：" if exc.filename else ""
@@ -97,6 +111,23 @@ def _add_build_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-search", action="store_true", help="不建立搜索索引（更快，仅供调试）")
     p.add_argument("--site-url", help="网站发布后的完整地址，如 https://example.github.io/zwgk/（用于开放数据里的链接和 404 页）")
     p.add_argument("--progress", type=Path, help="进展报告文件夹（默认 数据文件夹/progress；示例：examples/progress）")
+    p.add_argument("--jobs", type=_positive, help="同时用几个进程生成网页（默认：每个处理器核一个）")
+    p.add_argument("--partition", metavar="KEY",
+                   help="只生成一个省份的网站，如 shandong（python -m generator partitions 列出全部）；--site-url 写这个省份网站的地址")
+
+
+def _add_entry_options(p: argparse.ArgumentParser) -> None:
+    """What build-entry and build-all-partitions take."""
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    p.add_argument("--site-url", help="全国入口网站发布后的完整地址，如 https://example.github.io/zwgk/；各省份网站在它下面的 <代码>/")
+    p.add_argument("--only", metavar="KEY", nargs="+", help="只收这几个分区，如 --only shandong guangdong（默认全部）")
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"要写一个正整数，如 2，而不是 {text!r}")
+    return int(text)
 
 
 def _print_problems(problems: list[Problem], fmt: str) -> None:
@@ -149,8 +180,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build_site
+    from generator.stagetimes import StageTimes
 
-    build_site(args.data, args.out, search=not args.no_search, site_url=args.site_url, progress_dir=args.progress)
+    times = StageTimes()
+    build_site(args.data, args.out, search=not args.no_search, site_url=args.site_url, progress_dir=args.progress,
+               timings=times, jobs=args.jobs, partition=args.partition)
+    if getattr(args, "timings", None):  # serve builds through here too, without this option
+        times.write(args.timings)
     print(f"网站已生成：{args.out}")
     return 0
 
@@ -165,6 +201,38 @@ def cmd_serve(args: argparse.Namespace) -> int:
     else:
         cmd_build(args)
     serve(args.out, host=args.host, port=args.port)
+    return 0
+
+
+def cmd_partitions(args: argparse.Namespace) -> int:
+    import json
+
+    from generator.loader import load_site
+    from generator.partitions import PartitionError, keys
+
+    try:
+        found = keys(load_site(args.data))
+    except PartitionError as exc:
+        print(f"无法列出分区：{exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(found) if args.json else "\n".join(found))
+    return 0
+
+
+def cmd_build_entry(args: argparse.Namespace) -> int:
+    from generator.entry_site import build_entry
+
+    keys = build_entry(args.data, args.out, site_url=args.site_url, only=args.only)
+    print(f"全国入口网站已生成：{args.out}（分区：{'、'.join(keys)}；各分区的网站要放在它下面的同名文件夹里）")
+    return 0
+
+
+def cmd_build_all_partitions(args: argparse.Namespace) -> int:
+    from generator.entry_site import build_all
+
+    keys = build_all(args.data, args.out, site_url=args.site_url, only=args.only, search=not args.no_search,
+                     jobs=args.jobs)
+    print(f"网站已生成：{args.out}（全国入口；分区：{'、'.join(keys)}）")
     return 0
 
 
@@ -191,4 +259,5 @@ def cmd_import_progress(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"validate": cmd_validate, "import": cmd_import, "build": cmd_build, "serve": cmd_serve, "summary": cmd_summary,
-            "report": cmd_report, "import-progress": cmd_import_progress}
+            "report": cmd_report, "import-progress": cmd_import_progress, "partitions": cmd_partitions,
+            "build-entry": cmd_build_entry, "build-all-partitions": cmd_build_all_partitions}

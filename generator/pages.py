@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable
 
 from generator import feeds, history_views, opendata, printsheets, views
 from generator.history import NO_HISTORY_GIVEN, SiteHistory
-from generator.model import Site
+from generator.model import District, Site
 from generator.status import Status
 
 
@@ -62,6 +62,19 @@ class SiteViews:
     def themes(self) -> list[views.ThemeView]:
         return views.theme_views(self.site)
 
+    @cached_property
+    def theme_counts(self) -> dict[tuple[str, str], int]:
+        """(theme id, district slug) -> how many of the district's tasks have the theme."""
+        return {(tv.theme.id, district.slug): len(tasks) for tv in self.themes for district, tasks in tv.by_district}
+
+    @cached_property
+    def _districts_by_slug(self) -> dict[str, District]:
+        return {d.slug: d for d in self.site.districts}
+
+    def district(self, slug: str, name: str) -> District:
+        """The district of a units registry; one without a plan yet has no place (其他地区)."""
+        return self._districts_by_slug.get(slug) or District(slug, name, city="", province="")
+
 
 @dataclass(frozen=True)
 class NavSpot:
@@ -91,12 +104,25 @@ class PageKind:
 # ---- View builders: what each kind's pages receive -------------------------------------
 
 def _home(sv: SiteViews) -> Iterable[Page]:
-    yield Page("", "首页", {"districts": sv.districts})
+    """Counts only: the districts themselves are listed on 各地区, grouped by province and city."""
+    districts = [dv.district for dv in sv.districts]
+    yield Page("", "首页", {"district_count": len(districts),
+                            "province_count": len({d.province for d in districts}),
+                            "due_soon_count": len(views.due_soon(sv.site.tasks, sv.as_of))})
+
+
+def _districts_index(sv: SiteViews) -> Iterable[Page]:
+    yield Page(views.DISTRICTS_URL, "各地区",
+               {"places": views.place_groups([(dv.district, dv) for dv in sv.districts]),
+                "count": len(sv.districts)})
 
 
 def _districts(sv: SiteViews) -> Iterable[Page]:
     for dv in sv.districts:
-        yield Page(views.district_url(dv.district), dv.district.name, {"dv": dv}, feeds.page_meta(sv, dv.district))
+        themes = [(tv.theme, count) for tv in sv.themes
+                  if (count := sv.theme_counts.get((tv.theme.id, dv.district.slug), 0))]
+        yield Page(views.district_url(dv.district), dv.district.name, {"dv": dv, "themes": themes},
+                   feeds.page_meta(sv, dv.district))
 
 
 def _plans(sv: SiteViews) -> Iterable[Page]:
@@ -129,7 +155,16 @@ def _tasks(sv: SiteViews) -> Iterable[Page]:
 
 
 def _units_index(sv: SiteViews) -> Iterable[Page]:
-    yield Page(views.UNITS_URL, "按单位查", {"groups": views.units_by_district(sv.units)})
+    summaries = [(sv.district(slug, name), views.units_summary(units))
+                 for slug, name, units in views.units_by_district(sv.units)]
+    yield Page(views.UNITS_URL, "按单位查", {"places": views.place_groups(summaries)})
+
+
+def _units_districts(sv: SiteViews) -> Iterable[Page]:
+    """Each district's units, on a page of its own (units/<district>/)."""
+    for slug, name, units in views.units_by_district(sv.units):
+        yield Page(views.units_district_url(slug), f"{name}各单位的任务",
+                   {"district": sv.district(slug, name), "units": units})
 
 
 def _units(sv: SiteViews) -> Iterable[Page]:
@@ -140,21 +175,46 @@ def _units(sv: SiteViews) -> Iterable[Page]:
 
 
 def _themes_index(sv: SiteViews) -> Iterable[Page]:
-    yield Page(views.THEMES_URL, "按主题查", {"themes": sv.themes})
+    yield Page(views.THEMES_URL, "按主题查", {"themes": [views.theme_summary(tv) for tv in sv.themes]})
 
 
 def _themes(sv: SiteViews) -> Iterable[Page]:
+    """A theme's page sums up each district; the tasks are on the district's theme page."""
     for tv in sv.themes:
         meta = feeds.page_meta(sv, tv.theme)  # also in the context: the page links its feed visibly
-        yield Page(views.theme_url(tv.theme), f"主题：{tv.theme.name}", {"tv": tv, "own_feeds": meta.get("feeds", [])}, meta)
+        counts = [(district, len(tasks)) for district, tasks in tv.by_district if tasks]
+        yield Page(views.theme_url(tv.theme), f"主题：{tv.theme.name}",
+                   {"theme": tv.theme, "summary": views.theme_summary(tv), "places": views.place_groups(counts),
+                    "own_feeds": meta.get("feeds", [])}, meta)
+
+
+def _theme_districts(sv: SiteViews) -> Iterable[Page]:
+    """One page per theme and district that has tasks of it: themes/<theme>/<district>/."""
+    for tv in sv.themes:
+        meta = feeds.page_meta(sv, tv.theme)
+        for district, tasks in tv.by_district:
+            if tasks:
+                yield Page(views.theme_district_url(tv.theme, district), f"{district.name}：主题“{tv.theme.name}”的任务",
+                           {"theme": tv.theme, "district": district, "count": len(tasks),
+                            "groups": views.by_plan(tasks), "own_feeds": meta.get("feeds", [])}, meta)
 
 
 def _deadlines(sv: SiteViews) -> Iterable[Page]:
-    yield Page(views.DEADLINES_URL, "按时间查", {"dl": views.deadline_view(sv.site)})
+    counts = [(dv.district, views.deadline_counts(dv.tasks, sv.as_of)) for dv in sv.districts]
+    yield Page(views.DEADLINES_URL, "按时间查", {"total": views.deadline_counts(sv.site.tasks, sv.as_of),
+                                              "places": views.place_groups(counts)})
+
+
+def _deadlines_districts(sv: SiteViews) -> Iterable[Page]:
+    """Each district's tasks by deadline (deadlines/<district>/)."""
+    for dv in sv.districts:
+        yield Page(views.deadlines_district_url(dv.district), f"{dv.district.name}：按时间查",
+                   {"district": dv.district, "dl": views.deadline_view_of(dv.tasks)})
 
 
 def _data(sv: SiteViews) -> Iterable[Page]:
-    yield Page(views.DATA_URL, "开放数据", {"columns": opendata.COLUMNS, "report_columns": opendata.REPORT_COLUMNS})
+    yield Page(views.DATA_URL, "开放数据", {"columns": opendata.COLUMNS, "report_columns": opendata.REPORT_COLUMNS,
+                                        "places": views.place_groups([(dv.district, dv.plans) for dv in sv.districts])})
 
 
 # ---- History: plan histories and 最近更新 (generator/history.py) ----------------------
@@ -177,7 +237,11 @@ def _updates(sv: SiteViews) -> Iterable[Page]:
 # ---- Feeds: the subscribe page (generator/feeds.py) ----------------------------------
 
 def _subscribe(sv: SiteViews) -> Iterable[Page]:
-    yield Page(feeds.SUBSCRIBE_URL, "订阅更新", feeds.subscribe_context(sv))
+    context = feeds.subscribe_context(sv)
+    by_url = {feed["url"]: feed for feed in context["district_feeds"]}
+    pairs = [(dv.district, by_url[url]) for dv in sv.districts
+             if (url := feeds.district_feed_url(dv.district.slug)) in by_url]
+    yield Page(feeds.SUBSCRIBE_URL, "订阅更新", {**context, "district_places": views.place_groups(pairs)})
 
 
 # ---- Notice-board print sheets (generator/printsheets.py) ----------------------------
@@ -208,20 +272,24 @@ def _district_sheets(sv: SiteViews) -> Iterable[Page]:
 
 
 HELP = "帮助与说明"
-DISTRICTS = "各区任务"
 
-# In nav order within each group; the footer order is given by `footer`.
+# In nav order within each group; the footer order is given by `footer`. The nav and the
+# header never list districts (their number is unbounded): 各地区 lists them, grouped.
 CATALOGUE: tuple[PageKind, ...] = (
     PageKind("home", "首页", "home.html.j2", _home, url="", nav=NavSpot(0)),
-    PageKind("district", DISTRICTS, "district.html.j2", _districts, nav=NavSpot(1, group=DISTRICTS)),
+    PageKind("districts", "各地区", "districts.html.j2", _districts_index, url=views.DISTRICTS_URL, nav=NavSpot(1)),
+    PageKind("district", "地区", "district.html.j2", _districts),
     PageKind("plan", "计划", "plan.html.j2", _plans),
     PageKind("plan_status", "按状态列出", "plan_status.html.j2", _plan_statuses),
     PageKind("task", "任务", "task.html.j2", _tasks),
     PageKind("units_index", "按单位查", "units_index.html.j2", _units_index, url=views.UNITS_URL, nav=NavSpot(2)),
+    PageKind("units_district", "本地区的单位", "units_district.html.j2", _units_districts),
     PageKind("unit", "单位", "unit.html.j2", _units),
     PageKind("themes_index", "按主题查", "themes_index.html.j2", _themes_index, url=views.THEMES_URL, nav=NavSpot(3)),
     PageKind("theme", "主题", "theme.html.j2", _themes),
+    PageKind("theme_district", "本地区的主题任务", "theme_district.html.j2", _theme_districts),
     PageKind("deadlines", "按时间查", "deadlines.html.j2", _deadlines, url=views.DEADLINES_URL, nav=NavSpot(4)),
+    PageKind("deadlines_district", "本地区按时间查", "deadlines_district.html.j2", _deadlines_districts),
     PageKind("help", "使用帮助", None, url="help/", nav=NavSpot(9, group=HELP), footer=1),
     PageKind("about", "关于本站", None, url="about/", nav=NavSpot(9, group=HELP), footer=2),
     PageKind("data", "开放数据", "data.html.j2", _data, url=views.DATA_URL, nav=NavSpot(9, group=HELP), footer=4),

@@ -11,15 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import html
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import yaml
 
-from generator import history_views, pages, printsheets, status, terminal, views
+from generator import history_views, pages, parallel, printsheets, search_records, status, views
 from generator.history import SiteHistory
 from generator.model import ROLE_LABELS, Site
+from generator.search import SearchKeys
 from generator.wrapped_text import display_text
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -69,6 +71,10 @@ def make_env(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
         DATA_URL=views.DATA_URL,
         SEARCH_URL=views.SEARCH_URL,
         DUE_SOON_DAYS=views.DUE_SOON_DAYS,
+        DISTRICTS_URL=views.DISTRICTS_URL,
+        units_district_url=views.units_district_url,
+        theme_district_url=views.theme_district_url,
+        deadlines_district_url=views.deadlines_district_url,
     )
     env.tests["with_lead_units"] = views.has_lead_units
     env.filters["display_text"] = display_text  # a task text's wrapped lines joined, for display only
@@ -95,26 +101,45 @@ class PageWriter:
         self.common = common
         self.written: set[str] = set()
 
-    def write(self, url: str, title: str, template: str, meta: dict[str, Any] | None = None,
-              **context: Any) -> None:
+    def claim(self, url: str) -> None:
+        """Reserve the page's file; two pages at one address are a data error."""
         file = views.page_file(url)
         if file in self.written:
             raise ValueError(f"two pages want the address /{url}")
         self.written.add(file)
+
+    def write(self, url: str, title: str, template: str, meta: dict[str, Any] | None = None,
+              **context: Any) -> None:
+        self.claim(url)
+        self.render(url, title, template, meta, **context)
+
+    def render(self, url: str, title: str, template: str, meta: dict[str, Any] | None = None,
+               **context: Any) -> None:
         body = self.env.get_template(template).render(here=url, **self.common, **context)
         # `generated`: generator/mkdocs_hooks.py hands the body to MkDocs as HTML, unparsed.
         matter = {**(meta or {}), "generated": True, "title": html.escape(title)}
         front = yaml.safe_dump(matter, allow_unicode=True, sort_keys=True)
-        path = self.docs_dir / file
+        path = self.docs_dir / views.page_file(url)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"---\n{front}---\n\n{_tidy(body)}", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class SearchRecords:
+    """Where to write the search records (generator/search_records.py) and how to spell them."""
+
+    folder: Path
+    keys: SearchKeys
 
 
 def render_pages(site: Site, docs_dir: Path, *, as_of: dt.date,
                  catalogue: tuple[pages.PageKind, ...] = pages.CATALOGUE,
                  template_dirs: tuple[Path, ...] = (), site_url: str | None = None,
-                 history: SiteHistory | None = None) -> list[Any]:
-    """Write every generated page of the catalogue into `docs_dir`; return the MkDocs nav.
+                 history: SiteHistory | None = None, records: SearchRecords | None = None,
+                 jobs: int | None = None) -> list[Any]:
+    """Write every generated page of the catalogue into `docs_dir`, and each task's search
+    record when `records` is given; return the MkDocs nav. `jobs`: processes to render in
+    (default: one per core, for a site large enough to gain from them).
 
     Hand-written pages (copy_content) must already be in `docs_dir`: the nav lists those found.
     """
@@ -126,12 +151,38 @@ def render_pages(site: Site, docs_dir: Path, *, as_of: dt.date,
     writer = PageWriter(docs_dir, make_env(template_dirs),
                         {"site": site, "as_of": as_of, "st": sv.statuses, "sv": sv})
     written = {kind.name: list(kind.build(sv)) for kind in catalogue if kind.template is not None}
-    every = [(kind, page) for kind in catalogue for page in written.get(kind.name, [])]
-    for kind, page in terminal.counted(every, "生成页面"):
-        assert kind.template is not None
-        writer.write(page.url, page.title, kind.template, page.meta, **page.context)
+    work: list[Job] = []
+    for kind in catalogue:
+        for page in written.get(kind.name, []):
+            writer.claim(page.url)
+            work.append((kind.template, page))
+    if records is not None:
+        work += [(None, task) for task in site.tasks]
+    parallel.run(_RenderJobs(writer, work, sv.statuses, records), len(work), "生成页面", jobs)
     content = {p.relative_to(docs_dir).as_posix() for p in docs_dir.glob("*.md")}
     return pages.nav(written, content, catalogue)
+
+
+Job = tuple  # (template, Page) for a page; (None, Task) for a task's search record
+
+
+@dataclass
+class _RenderJobs:
+    """The pages and records to write, done by index (in this process or a forked worker)."""
+
+    writer: PageWriter
+    work: list[Job]
+    statuses: dict[str, Any]
+    records: SearchRecords | None
+
+    def __call__(self, i: int) -> None:
+        template, item = self.work[i]
+        if template is not None:
+            self.writer.render(item.url, item.title, template, item.meta, **item.context)
+        else:
+            assert self.records is not None
+            search_records.write_record(self.records.folder, self.writer.env, item, self.statuses[item.key],
+                                        self.records.keys)
 
 
 def copy_content(content_dir: Path, docs_dir: Path) -> list[str]:

@@ -28,8 +28,10 @@ So the index is built from "search keys" (docs/benchmarks.md compares the design
   value that starts with "0", and the spacers (tens of thousands of positions) sort right
   after it: the chunk holding the metadata ends with the spacers, and no query loads it. The
   name break `0zp`, never part of a query, sorts there too.
-- The page's visible text is not indexed at all: only the hidden keys element is
-  data-pagefind-body (filters and metadata are read from the whole page).
+- What Pagefind reads is not the published task page but a search record of it
+  (generator/search_records.py, written from a template while the pages are rendered, at
+  the task page's address): the keys element, the card and the filters. The visible text is
+  not indexed at all, and Pagefind indexes the records while MkDocs builds the site.
 
 Also, as before: the *extended* Pagefind binary is required (the standard one prints
 "Indexing Chinese in non-extended mode" and the build fails); Pagefind's own UIs are
@@ -40,11 +42,11 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import html
 import json
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
 from collections import Counter
@@ -64,9 +66,7 @@ TIMEOUT_S = 600
 UNUSED_FILES = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js",
                 "pagefind-worker.js")
 
-DATA_CLASS = "zw-search-data"  # task.html.j2's hidden element: a task's fields and card, as JSON
-KEYS_CLASS = "zw-search-keys"  # the hidden element that replaces it: the page's search keys
-_DATA_BLOCK = re.compile(r'<div class="' + DATA_CLASS + r'" hidden data-search="([^"]*)"></div>')
+KEYS_CLASS = "zw-search-keys"  # a search record's hidden element: the task's search keys
 
 FIELDS = ("text", "units", "sections", "themes")  # in page order; search.js names them 要求/单位/所属部分/主题
 KEY_PREFIX = ""  # a letter's word is its rank alone (aab): no other indexed word is made of a-p only
@@ -86,45 +86,82 @@ class IndexReport:
     log: str  # the indexer's output
 
 
-def index_site(site_dir: Path, data_dir: Path | None = None) -> IndexReport:
-    """Index `site_dir` in place (writes `site_dir/pagefind/`); BuildError when it fails.
-    `data_dir` (site_data/) supplies the synonyms and theme keywords of the fallback file."""
-    site_dir = Path(site_dir)
-    keys, task_pages = add_search_keys(site_dir)
-    started = time.perf_counter()
-    log = run_pagefind(site_dir)
-    seconds = time.perf_counter() - started
-    bundle = site_dir / BUNDLE
-    make_reproducible(bundle)
-    drop_unused_ui(bundle)
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    pages = sum(lang["page_count"] for lang in entry["languages"].values())
-    if pages == 0:
-        raise BuildError("搜索索引是空的：没有一页带 data-pagefind-body 的任务页。")
-    from generator import search_fallback  # the fallback's word lists (pinyin, synonyms, 繁体字)
+class Indexing:
+    """Pagefind indexing the search records (generator/search_records.py) into `bundle`, in a
+    process of its own, while the build goes on (MkDocs); `finish` waits for it."""
 
-    keys_file = {**keys.to_json(), "order": name_orders(bundle)}  # read by search.js's filters
-    write_bundle_files(bundle, {"zw_keys": keys_file, "zw_fallback": search_fallback.build(task_pages, keys, data_dir)})
-    size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
-    return IndexReport(pages, seconds, size, log)
+    def __init__(self, records_dir: Path, bundle: Path) -> None:
+        self.bundle = bundle
+        self.started = time.perf_counter()
+        self.cmd = [sys.executable, "-m", "pagefind", "--site", str(records_dir), "--output-path", str(bundle)]
+        self.log_file = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # a pipe could fill up and stall it
+        try:
+            self.process = subprocess.Popen(self.cmd, stdout=self.log_file, stderr=subprocess.STDOUT)
+        except OSError as exc:
+            self.log_file.close()
+            raise BuildError(f"无法运行 Pagefind（{' '.join(self.cmd)}）：{exc}") from exc
+
+    def stop(self) -> None:
+        """Stop it (the build failed elsewhere)."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.log_file.close()
+
+    def wait(self) -> str:
+        """Pagefind's output, once it has finished; BuildError when it failed."""
+        try:
+            code = self.process.wait(timeout=max(1.0, TIMEOUT_S - (time.perf_counter() - self.started)))
+        except subprocess.TimeoutExpired as exc:
+            self.stop()
+            raise BuildError(f"Pagefind 超过 {TIMEOUT_S} 秒还没有建好索引（{' '.join(self.cmd)}）") from exc
+        self.log_file.seek(0)
+        log = self.log_file.read()
+        self.log_file.close()
+        return check_log(code, log)
+
+    def finish(self, pages: list[TaskFields], keys: SearchKeys, data_dir: Path | None) -> IndexReport:
+        """Wait, then make the bundle reproducible and add our own files to it. `pages`: the
+        fields of every task indexed, for the fallback file; `data_dir` (site_data/) supplies
+        its synonyms and theme keywords."""
+        log = self.wait()
+        seconds = time.perf_counter() - self.started
+        bundle = self.bundle
+        make_reproducible(bundle)
+        drop_unused_ui(bundle)
+        drop_fragment_content(bundle)
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        indexed = sum(lang["page_count"] for lang in entry["languages"].values())
+        if indexed != len(pages):
+            raise BuildError(f"搜索索引里有 {indexed} 项任务，应有 {len(pages)} 项。Pagefind 的输出：\n{log.strip()}")
+        from generator import search_fallback  # the fallback's word lists (pinyin, synonyms, 繁体字)
+
+        keys_file = {**keys.to_json(), "order": name_orders(bundle)}  # read by search.js's filters
+        write_bundle_files(bundle, {"zw_keys": keys_file, "zw_fallback": search_fallback.build(pages, keys, data_dir)})
+        size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
+        return IndexReport(indexed, seconds, size, log)
 
 
-def run_pagefind(site_dir: Path) -> str:
-    """Run the Pagefind CLI of the Python package (it picks the extended binary when installed)."""
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE]
-    try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise BuildError(f"无法运行 Pagefind（{' '.join(cmd)}）：{exc}") from exc
-    log = done.stdout + done.stderr
-    if done.returncode != 0:
-        raise BuildError(f"Pagefind 建立搜索索引失败（退出码 {done.returncode}）：\n{log.strip()}")
+def check_log(returncode: int, log: str) -> str:
+    if returncode != 0:
+        raise BuildError(f"Pagefind 建立搜索索引失败（退出码 {returncode}）：\n{log.strip()}")
     if NOT_EXTENDED in log:
         raise BuildError(
             "Pagefind 用的是标准版，不能切分中文，搜索会几乎找不到结果。"
             '请安装扩展版：pip install "pagefind[extended]"（或把 PAGEFIND_BINARY_PATH 指向 pagefind_extended）。'
         )
     return log
+
+
+def drop_fragment_content(bundle: Path) -> None:
+    """Empty the indexed text Pagefind copies into each result's fragment: for our pages it is
+    the search keys, which only Pagefind's excerpts would use, and search.js makes its own
+    from the card. A first search loads ten fragments; this is about a third of each."""
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        fragment = _read_fragment(path)
+        fragment["content"] = ""
+        raw = SIGNATURE + json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        path.write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))
 
 
 def drop_unused_ui(bundle: Path) -> None:
@@ -163,7 +200,7 @@ def contains(name: str, query: str) -> bool:
 
 @dataclass(frozen=True)
 class TaskFields:
-    """What search matches on one task page, from task.html.j2's data block."""
+    """What search matches in one task, and its result card (search_records.task_card)."""
 
     card: dict[str, Any]  # everything a result card shows (the block itself)
 
@@ -175,22 +212,6 @@ class TaskFields:
                      for name in [*unit.get("printed", []), unit["name"], *unit.get("aliases", [])]]
             return list(dict.fromkeys(names))
         return list(self.card[field])
-
-
-def read_fields(path: Path, page: str) -> TaskFields | None:
-    """The data block of a task page; None on a page without one."""
-    match = _DATA_BLOCK.search(page)
-    if match is None:
-        return None
-    try:
-        card = json.loads(html.unescape(match.group(1)))
-        fields = TaskFields(card)
-        for field in FIELDS:
-            if not all(isinstance(name, str) for name in fields.names(field)):
-                raise TypeError(field)
-    except (ValueError, KeyError, TypeError) as exc:  # a template bug, not a data error
-        raise BuildError(f"{path}：搜索数据（{DATA_CLASS}）读不懂：{exc}。请检查 task.html.j2。") from exc
-    return fields
 
 
 # ---- Search keys -------------------------------------------------------------------------
@@ -274,30 +295,12 @@ def make_keys(pages: list[TaskFields]) -> SearchKeys:
     return SearchKeys(chars, width, tuple(slots), after)
 
 
-def add_search_keys(site_dir: Path) -> tuple[SearchKeys, list[TaskFields]]:
-    """Replace the data block of every task page with its hidden keys element; the keys, and
-    the fields of every task page."""
-    pages: list[tuple[Path, str, TaskFields]] = []
-    for path in sorted(Path(site_dir).rglob("*.html")):
-        page = path.read_text(encoding="utf-8")
-        fields = read_fields(path, page)
-        if fields is not None:
-            pages.append((path, page, fields))
-    if not pages:
-        raise BuildError("搜索索引是空的：没有一页带搜索数据（zw-search-data）的任务页。")
-    keys = make_keys([fields for _, _, fields in pages])
-    for path, page, fields in pages:
-        element = keys_element(keys.page_words(fields), fields.card)
-        path.write_text(_DATA_BLOCK.sub(lambda _: element, page, count=1), encoding="utf-8")
-    return keys, [fields for _, _, fields in pages]
-
-
 def card_value(card: dict[str, Any]) -> str:
     """The card as one metadata value: "0", then its JSON as UTF-8 in hex digits. Pagefind 1.5
     indexes metadata too, cutting a value into words at punctuation and spaces; a value of
     letters and digits alone stays one word that sorts before the spacers (see the module's
     docstring). Gzipped, the hex costs about an eighth more than the plain JSON."""
-    raw = json.dumps(compact_card(card), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    raw = json.dumps(compact_card(card), ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
     return CARD_PREFIX + raw.hex()
 
 
@@ -314,11 +317,6 @@ def compact_card(card: dict[str, Any]) -> dict[str, Any]:
             short["aliases"] = unit["aliases"]
         units.append(short)
     return {**card, "units": units}
-
-
-def keys_element(words: list[str], card: dict[str, Any]) -> str:
-    return (f'<div class="{KEYS_CLASS}" data-pagefind-body data-pagefind-meta="card[data-card], title[data-title]" '
-            f'data-card="{html.escape(card_value(card))}" data-title="{CARD_PREFIX}" hidden>{" ".join(words)}</div>')
 
 
 # ---- Files of our own in the bundle ---------------------------------------------------------

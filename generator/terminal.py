@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from typing import Iterable, Sequence, TypeVar
+from typing import Any, Iterable, Sequence, TypeVar
 
 from tqdm import tqdm
 
@@ -31,6 +31,25 @@ def counted(items: Sequence[T], words: str) -> Iterable[T]:
     """`items`, with a progress bar "words: done/all 页" on a terminal; just `items` otherwise."""
     if not interactive():
         return items
+    return tqdm(items, **_bar_options(words))
+
+
+def _bar_options(words: str) -> dict[str, Any]:
     # A terminal that reports no width (0 columns) would get an empty bar: assume 80 then.
     width = shutil.get_terminal_size((80, 24)).columns or 80
-    return tqdm(items, desc=words, unit="页", file=sys.stderr, leave=False, ncols=min(width, 100))
+    return {"desc": words, "unit": "页", "file": sys.stderr, "leave": False, "ncols": min(width, 100)}
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def bar(total: int, words: str) -> Any:
+    """A progress bar to `update(n)` by hand (work done elsewhere); a silent one off a terminal."""
+    if not interactive():
+        return _NoBar()
+    return tqdm(total=total, **_bar_options(words))

@@ -53,6 +53,29 @@ THEMES_URL = "themes/"
 DEADLINES_URL = "deadlines/"
 DATA_URL = "data/"
 SEARCH_URL = "search/"
+DISTRICTS_URL = "districts/"
+
+
+# Indexes split by district (issue 14): an index page sums up each district and links to the
+# district's own page below it, so that no page lists the tasks or units of every district.
+
+def _slug(district: District | str) -> str:
+    return district if isinstance(district, str) else district.slug
+
+
+def units_district_url(district: District | str) -> str:
+    """One district's units: "units/changqing/" (its unit pages are below it)."""
+    return f"{UNITS_URL}{_slug(district)}/"
+
+
+def theme_district_url(theme: Theme, district: District | str) -> str:
+    """One district's tasks of a theme: "themes/business/changqing/"."""
+    return f"{theme_url(theme)}{_slug(district)}/"
+
+
+def deadlines_district_url(district: District | str) -> str:
+    """One district's tasks by deadline: "deadlines/changqing/"."""
+    return f"{DEADLINES_URL}{_slug(district)}/"
 
 
 # Sources are published as files to read or download, never as pages: an .html or .md source
@@ -81,9 +104,13 @@ def page_file(url: str) -> str:
 
 def relative(from_url: str, to_url: str) -> str:
     """A link from the page at `from_url` to `to_url` (a page or a file)."""
-    start = from_url.rstrip("/") or "."
-    target = to_url.rstrip("/") or "."
-    rel = posixpath.relpath(target, start)
+    # posixpath.relpath, without its os.getcwd() per call (tens of thousands of links a build)
+    start = [part for part in from_url.split("/") if part]
+    target = [part for part in to_url.split("/") if part]
+    common = 0
+    while common < len(start) and common < len(target) and start[common] == target[common]:
+        common += 1
+    rel = "/".join([".."] * (len(start) - common) + target[common:]) or "."
     if to_url == "" or to_url.endswith("/"):
         rel = "./" if rel == "." else rel + "/"
     return rel
@@ -236,14 +263,73 @@ class DistrictView:
     def years(self) -> list[int]:
         return [p.year for p in self.plans]
 
+    @property
+    def tasks(self) -> list[Task]:
+        return [t for p in self.plans for t in p.tasks]
+
 
 def district_views(site: Site, as_of: dt.date) -> list[DistrictView]:
+    by_slug: dict[str, list[Plan]] = {}
+    for plan in site.plans:  # one pass: a province has thousands of plans
+        by_slug.setdefault(plan.district.slug, []).append(plan)
     views = []
     for district in sorted(site.districts, key=lambda d: d.slug):
-        plans = sorted((p for p in site.plans if p.district.slug == district.slug), key=lambda p: -p.year)
+        plans = sorted(by_slug[district.slug], key=lambda p: -p.year)
         tasks = [t for p in plans for t in p.tasks]
         views.append(DistrictView(district, plans, len(tasks), due_soon(tasks, as_of)))
     return views
+
+
+# ---- Districts grouped by province and city ------------------------------------------------
+# The only lists that grow with the number of districts are lists of districts, and those are
+# grouped: provinces and their cities in pinyin order, the districts of a city by slug.
+
+OTHER_PLACE = "其他地区"  # the heading of districts whose province is not given
+
+
+@dataclass(frozen=True)
+class CityGroup:
+    city: str  # "" when the districts sit right under the province (a 直辖市, or no city given)
+    items: list[tuple[District, Any]]  # (district, what the page shows of it)
+
+
+@dataclass(frozen=True)
+class ProvinceGroup:
+    province: str
+    cities: list[CityGroup]
+
+    @property
+    def count(self) -> int:
+        return sum(len(c.items) for c in self.cities)
+
+
+def _place_key(name: str) -> tuple[int, tuple[str, str]]:
+    return (1 if name == OTHER_PLACE else 0, pinyin_key(name))
+
+
+def place_groups(items: list[tuple[District, Any]]) -> list[ProvinceGroup]:
+    """(district, anything) pairs grouped by province, then city (in pinyin order), then the
+    districts by slug: the data's own pinyin, which knows 长清 is changqing, not zhangqing."""
+    tree: dict[str, dict[str, list[tuple[District, Any]]]] = {}
+    for district, item in items:
+        province = district.province or OTHER_PLACE
+        city = "" if district.city in ("", district.province) else district.city
+        tree.setdefault(province, {}).setdefault(city, []).append((district, item))
+    groups = []
+    for province in sorted(tree, key=_place_key):
+        cities = tree[province]
+        groups.append(ProvinceGroup(province, [
+            CityGroup(city, sorted(cities[city], key=lambda pair: pair[0].slug))
+            for city in sorted(cities, key=lambda c: (c != "", pinyin_key(c)))]))
+    return groups
+
+
+def by_plan(tasks: list[Task]) -> list[tuple[Plan, list[Task]]]:
+    """Tasks grouped by their plan, newest year first, each group in the order given."""
+    groups: dict[str, tuple[Plan, list[Task]]] = {}
+    for task in tasks:
+        groups.setdefault(task.plan.key, (task.plan, []))[1].append(task)
+    return sorted(groups.values(), key=lambda g: (-g[0].year, g[0].district.slug))
 
 
 # ---- Units -------------------------------------------------------------------------------
@@ -321,6 +407,18 @@ def unit_views(site: Site) -> list[UnitView]:
     return views
 
 
+@dataclass(frozen=True)
+class UnitsSummary:
+    """What the units index shows of one district: how many units, how many with tasks."""
+
+    units: int
+    with_tasks: int
+
+
+def units_summary(units: list[UnitView]) -> UnitsSummary:
+    return UnitsSummary(len(units), sum(1 for uv in units if uv.all_tasks))
+
+
 def units_by_district(views: list[UnitView]) -> list[tuple[str, str, list[UnitView]]]:
     """(district slug, district name, its units in pinyin order), districts by slug."""
     out: dict[str, tuple[str, str, list[UnitView]]] = {}
@@ -344,12 +442,25 @@ class ThemeView:
 
 def theme_views(site: Site) -> list[ThemeView]:
     districts = sorted(site.districts, key=lambda d: d.slug)
-    views = []
-    for theme in site.themes:
-        tagged = [t for t in site.tasks if any(th.id == theme.id for th in t.themes)]
-        by_district = [(d, _in_order([t for t in tagged if t.plan.district.slug == d.slug])) for d in districts]
-        views.append(ThemeView(theme, by_district))
-    return views
+    tagged: dict[str, dict[str, list[Task]]] = {theme.id: {} for theme in site.themes}  # theme -> district -> tasks
+    for task in site.tasks:
+        for theme_id in dict.fromkeys(th.id for th in task.themes):
+            tagged.setdefault(theme_id, {}).setdefault(task.plan.district.slug, []).append(task)
+    return [ThemeView(theme, [(d, _in_order(tagged[theme.id].get(d.slug, []))) for d in districts])
+            for theme in site.themes]
+
+
+@dataclass(frozen=True)
+class ThemeSummary:
+    """What an index shows of a theme: its task count and in how many districts they are."""
+
+    theme: Theme
+    tasks: int
+    districts: int
+
+
+def theme_summary(tv: ThemeView) -> ThemeSummary:
+    return ThemeSummary(tv.theme, len(tv.tasks), sum(1 for _, tasks in tv.by_district if tasks))
 
 
 def _in_order(tasks: list[Task]) -> list[Task]:
@@ -367,7 +478,12 @@ class DeadlineView:
 
 
 def deadline_view(site: Site) -> DeadlineView:
-    dated = sorted((t for t in site.tasks if t.deadline.due is not None),
+    """Every task of the site by deadline (the per-district pages use deadline_view_of)."""
+    return deadline_view_of(site.tasks)
+
+
+def deadline_view_of(tasks: list[Task]) -> DeadlineView:
+    dated = sorted((t for t in tasks if t.deadline.due is not None),
                    key=lambda t: (t.deadline.due, t.plan.district.slug, t.plan.year, t.number))
     months: dict[tuple[int, int], list[Task]] = {}
     for task in dated:
@@ -376,10 +492,27 @@ def deadline_view(site: Site) -> DeadlineView:
         months.setdefault((due.year, due.month), []).append(task)
     return DeadlineView(
         months=[(f"m-{y}-{m:02d}", f"{y}年{m}月", tasks) for (y, m), tasks in sorted(months.items())],
-        ongoing=_in_order([t for t in site.tasks if t.deadline.due is None and t.deadline.kind == "ongoing"]),
-        undetermined=_in_order([t for t in site.tasks if t.deadline.due is None and t.deadline.kind != "ongoing"]),
+        ongoing=_in_order([t for t in tasks if t.deadline.due is None and t.deadline.kind == "ongoing"]),
+        undetermined=_in_order([t for t in tasks if t.deadline.due is None and t.deadline.kind != "ongoing"]),
         then_ongoing=sum(1 for t in dated if t.deadline.kind == "due_then_ongoing"),
     )
+
+
+@dataclass(frozen=True)
+class DeadlineCounts:
+    """What the 按时间查 index shows of a set of tasks (a district's, or the whole site's)."""
+
+    total: int
+    dated: int  # with a due date
+    ongoing: int  # 长期坚持, no end date
+    undetermined: int  # no date the site can work out
+    due_soon: int  # due within DUE_SOON_DAYS of the reference date
+
+
+def deadline_counts(tasks: list[Task], as_of: dt.date) -> DeadlineCounts:
+    dated = sum(1 for t in tasks if t.deadline.due is not None)
+    ongoing = sum(1 for t in tasks if t.deadline.due is None and t.deadline.kind == "ongoing")
+    return DeadlineCounts(len(tasks), dated, ongoing, len(tasks) - dated - ongoing, len(due_soon(tasks, as_of)))
 
 
 @dataclass

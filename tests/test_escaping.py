@@ -135,7 +135,7 @@ def test_injected_unit_and_theme_names_show_literally(hostile):
     assert BAD_THEME in flat("".join(theme_page.text))
     assert BAD_THEME in theme_page.title
     assert flat(PAYLOADS[5]) in flat("".join(theme_page.text))
-    index = parse(out / "units" / "index.html")
+    index = parse(out / "units" / "changqing" / "index.html")  # the district's list of units (issue 14)
     assert BAD_UNIT in flat("".join(index.text))
 
 

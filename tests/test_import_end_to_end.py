@@ -5,6 +5,7 @@ Word, Excel, CSV, web page, PDF and pasted-text file as an office would have it.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 from pathlib import Path
 
@@ -137,7 +138,7 @@ def test_wrapped_lines_stay_in_the_data_and_are_joined_on_the_page(data: Path, t
     """The draft keeps the text verbatim, line breaks and all (generator/importers/wraps.py); the
     task page and the search card's text join them (generator/wrapped_text.py), so Chromium shows
     no space inside the sentence ("组织 同步" is how it shows a bare line break)."""
-    from generator.search import read_fields
+    from generator import search_records, views
     from generator.wrapped_text import display_text
 
     source = tmp_path / "折行.txt"
@@ -160,7 +161,10 @@ def test_wrapped_lines_stay_in_the_data_and_are_joined_on_the_page(data: Path, t
     joined = task["text"].replace("\n", "")
     assert display_text(task["text"]) == joined
     assert f'<p class="task-text">{joined}</p>' in page
-    assert read_fields(page_file, page).card["text"] == joined  # what the search card shows and matches
+    site = load_site(data)
+    [loaded] = [t for t in site.tasks if t.plan.district.slug == "moumou"]
+    status = views.task_statuses(site, dt.date(2024, 6, 1))[loaded.key]
+    assert search_records.task_card(loaded, status)["text"] == joined  # what the search card shows and matches
     view = browser.new_page()
     view.goto(page_file.as_uri())
     assert view.inner_text(".task-text") == joined

@@ -3,6 +3,7 @@ is one entry plus its template, and rendering, reserved slugs, nav and footer fo
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -75,8 +76,10 @@ def test_nav_keeps_its_shape(real_site: Site, tmp_path: Path) -> None:
     render.copy_content(Path(__file__).resolve().parents[1] / "content", docs)
     nav = render.render_pages(real_site, docs, as_of=AS_OF)
     titles = [next(iter(item)) for item in nav]
-    assert titles == ["首页", "各区任务", "按单位查", "按主题查", "按时间查", "帮助与说明"]
-    districts = nav[1]["各区任务"]
-    assert [next(iter(d)) for d in districts] == [d.name for d in sorted(real_site.districts, key=lambda d: d.slug)]
+    assert titles == ["首页", "各地区", "按单位查", "按主题查", "按时间查", "帮助与说明"]
+    # One link to 各地区, never a list of districts: the nav is on every page (issue 14).
+    assert nav[1] == {"各地区": views.page_file(views.DISTRICTS_URL)}
+    flat = json.dumps(nav, ensure_ascii=False)
+    assert all(d.name not in flat for d in real_site.districts)
     help_titles = [next(iter(i)) for i in nav[-1]["帮助与说明"]]
     assert help_titles == ["使用帮助", "关于本站", "开放数据", "无障碍声明", "工作人员指南", "最近更新", "订阅更新"]

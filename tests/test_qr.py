@@ -1,7 +1,8 @@
 """QR codes (generator/qr.py): inline SVG made at build time that a phone can read.
 
-Each code is drawn by Chromium and read back with zxing-cpp, a decoder that shares nothing
-with segno; the quiet zone and the error correction level are measured on the picture. Then
+Each code is drawn by Chromium from our SVG and read back with zxing-cpp's decoder (its own
+C++ reader; the symbol was encoded by libzint, a separate project zxing-cpp bundles for
+writing); the quiet zone and the error correction level are measured on the picture. Then
 the pages: with a published address the task pages and sheets carry the code of their own
 address, without one they carry none and the sheets say why.
 """

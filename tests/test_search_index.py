@@ -4,13 +4,13 @@ make a quoted phrase match exactly the tasks that contain the query (see generat
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
 import re
 import shutil
 import stat
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -84,49 +84,44 @@ def test_bundle_holds_only_what_the_site_loads(built_site) -> None:
         assert entry[key].split(".")[1] == hashlib.sha256(raw).hexdigest()[:10], key
 
 
-class KeysElements(HTMLParser):
-    """The hidden keys elements of a page, the elements marked data-pagefind-body, the data blocks."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.keys: list[dict] = []
-        self.bodies: list[str] = []
-        self.data_blocks = 0
-        self._in_keys = False
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if "data-pagefind-body" in a:
-            self.bodies.append(tag)
-        if search.KEYS_CLASS in (a.get("class") or "").split():
-            self.keys.append({"attrs": a, "words": []})
-            self._in_keys = True
-        if search.DATA_CLASS in (a.get("class") or "").split():
-            self.data_blocks += 1
-
-    def handle_endtag(self, tag):
-        self._in_keys = False
-
-    def handle_data(self, data):
-        if self._in_keys:
-            self.keys[-1]["words"] += data.split()
+@functools.cache
+def indexed_words(bundle: Path) -> dict[str, list[str]]:
+    """URL -> the words Pagefind indexed for it, in order, read back from the index chunks
+    (each word lists its pages and positions, both as differences from the one before; a
+    negative number marks a weight, not a position)."""
+    _meta, urls = bundle_pages(bundle)
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    (info,) = entry["languages"].values()
+    at: dict[int, dict[int, str]] = {}
+    for _first, _last, chunk_hash in search._read(bundle / f"pagefind.{info['hash']}.pf_meta")[2]:
+        for word, word_pages, *_ in search._read(bundle / "index" / f"{chunk_hash}.pf_index")[0]:
+            page = 0
+            for page_step, locations, *_ in word_pages:
+                page, position = page + page_step, 0
+                for step in (s for s in locations if s >= 0):
+                    position += step
+                    at.setdefault(page, {})[position] = word
+    return {urls[page]: [words[p] for p in sorted(words)] for page, words in at.items()}
 
 
 def page_keys(built_site: Path, task) -> dict:
-    page = KeysElements()
-    page.feed((built_site / views.task_url(task) / "index.html").read_text(encoding="utf-8"))
-    assert len(page.keys) == 1 and page.bodies == ["div"] and page.data_blocks == 0, task.key
-    return page.keys[0]
+    """The words Pagefind indexed for a task: its search record's keys, in order."""
+    return {"words": indexed_words(built_site / "pagefind")["/" + views.task_url(task)]}
 
 
-def test_only_the_hidden_keys_of_a_task_page_are_indexed(built_site, real_site) -> None:
-    """The one data-pagefind-body of a task page is its hidden keys element: the visible text
-    (headings, the plan title, notes, history …) is never matched."""
+def test_task_pages_carry_no_search_data_and_only_the_keys_are_indexed(built_site, real_site) -> None:
+    """Pagefind indexes each task's search record (generator/search_records.py), never the
+    published pages: no page of the site carries search data, and what is indexed for a task
+    is its keys and nothing else (no heading, plan title, note or history is ever matched)."""
+    marked = [p for p in built_site.rglob("*.html") if "data-pagefind" in p.read_text(encoding="utf-8")]
+    assert marked == []
+    keys = bundle_keys(built_site / "pagefind")
+    known = {keys.spell(char) for char in keys.chars} | {search.RUN_BREAK, search.NAME_BREAK, search.SPACER}
     for task in real_site.tasks:
-        element = page_keys(built_site, task)
-        assert "hidden" in element["attrs"], task.key
-    others = [p for p in built_site.rglob("*.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")]
-    assert len(others) == len(real_site.tasks)
+        words = page_keys(built_site, task)["words"]
+        assert words and set(words) <= known, (task.key, sorted(set(words) - known)[:5])
+    assert all(fragment["content"] == "" for fragment in _fragments(built_site / "pagefind").values()), \
+        "the fragments' copy of the keys is dropped (search.drop_fragment_content)"
 
 
 def test_the_keys_spell_each_field_at_its_slot(built_site, real_site) -> None:
@@ -280,10 +275,10 @@ def fake_pagefind(tmp_path: Path, output: str, code: int) -> Path:
 )
 def test_wrong_or_failing_indexer_fails_the_build(tmp_path, monkeypatch, output, code, message) -> None:
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_pagefind(tmp_path, output, code)))
-    site = tmp_path / "site"
-    site.mkdir()
+    records = tmp_path / "records"
+    records.mkdir()
     with pytest.raises(BuildError, match=message):
-        search.run_pagefind(site)
+        search.Indexing(records, tmp_path / "pagefind").wait()
 
 
 def test_a_failing_index_keeps_the_previous_site(built_site, tmp_path, monkeypatch) -> None:
@@ -309,6 +304,9 @@ def bundle_fragments(bundle: Path) -> dict[str, dict]:
         fragment = json.loads(raw[len(search.SIGNATURE):])
         fragments[fragment["url"]] = fragment
     return fragments
+
+
+_fragments = functools.cache(bundle_fragments)  # read once per built site
 
 
 def test_each_result_carries_its_status_inputs_and_build_time_status(built_site, real_site) -> None:

@@ -338,7 +338,7 @@ def _disk_full(*args, **kwargs):
 def test_disk_full_in_any_step_keeps_the_old_site(old_site, monkeypatch, step):
     before = digest_tree(old_site)
     target = {"render": (build.render, "render_pages"), "mkdocs": (build, "mkdocs_build"),
-              "search": (search, "add_search_keys"), "swap": (outdir, "_exchange")}[step]
+              "search": (search, "make_reproducible"), "swap": (outdir, "_exchange")}[step]
     monkeypatch.setattr(*target, _disk_full)
     with pytest.raises(BuildError) as caught:
         build_site(DATA, old_site, config_file=CONFIG, search=step == "search")

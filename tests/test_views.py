@@ -163,24 +163,29 @@ def test_task_unit_roles_put_lead_units_first(real_site):
             (tu.unit.key, tu.role) for tu in task.units}
 
 
-def test_home_page_counts_tasks_due_soon(real_site, tmp_path):
-    """The home page says how many tasks fall due soon, and says so plainly when none."""
+def test_districts_page_and_home_count_tasks_due_soon(real_site, tmp_path):
+    """各地区 says for each district how many tasks fall due soon, and says so plainly when
+    none; the home page gives the site's total (it lists no district: issue 14)."""
     first_due = min(t.deadline.due for t in real_site.tasks if t.deadline.due)
     as_of = first_due - dt.timedelta(days=10)
     render.render_pages(real_site, tmp_path / "soon", as_of=as_of)
-    home = (tmp_path / "soon" / "index.md").read_text(encoding="utf-8")
+    page = (tmp_path / "soon" / views.page_file(views.DISTRICTS_URL)).read_text(encoding="utf-8")
     expected = Counter(t.plan.district.name for t in views.due_soon(real_site.tasks, as_of))
     for dv in views.district_views(real_site, as_of):
-        card = home.split(f">{dv.district.name}</a></h3>", 1)[1].split("</li>", 1)[0]
+        line = page.split(f">{dv.district.name}</a>：", 1)[1].split("</li>", 1)[0]
         if expected[dv.district.name]:
-            assert f"有 <strong>{expected[dv.district.name]}</strong> 项任务到完成时限" in card
+            assert f"有 <strong>{expected[dv.district.name]}</strong> 项任务到完成时限" in line
         else:
-            assert "没有到完成时限的任务" in card
-    assert f"从{views.cn_date(as_of)}算起" in home
+            assert "没有到完成时限的任务" in line
+    assert f"从{views.cn_date(as_of)}算起" in page
+    home = (tmp_path / "soon" / "index.md").read_text(encoding="utf-8")
+    assert f"今后60天内有 <strong>{sum(expected.values())}</strong> 项任务到完成时限" in home
+    assert all(f">{d.name}<" not in home for d in real_site.districts)
 
     render.render_pages(real_site, tmp_path / "late", as_of=dt.date(2030, 1, 1))
-    late = (tmp_path / "late" / "index.md").read_text(encoding="utf-8")
+    late = (tmp_path / "late" / views.page_file(views.DISTRICTS_URL)).read_text(encoding="utf-8")
     assert late.count("今后60天内没有到完成时限的任务") == len(real_site.districts)
+    assert "今后60天内没有到完成时限的任务" in (tmp_path / "late" / "index.md").read_text(encoding="utf-8")
 
 
 def test_rendered_pages_are_one_html_block_with_escaped_front_matter(real_site, tmp_path):

@@ -462,3 +462,158 @@ def test_guide_commands_exist():
         if command == "import":
             for option in re.findall(r"--(city|province|slug|force)\b", text):
                 assert f"--{option}" in result.stdout
+
+
+# --- the partitions workflow (issue 14, point 5; docs/scale-out.md) ---------------------
+
+PARTITIONS_WORKFLOW = WORKFLOWS / "publish-partitions.yml"
+
+
+def partitions_jobs() -> tuple[dict, dict[str, dict]]:
+    """The workflow and its jobs by role: list, build (the matrix), assemble, deploy."""
+    workflow = load(PARTITIONS_WORKFLOW)
+    jobs = workflow["jobs"]
+    [listing] = [j for j, job in jobs.items() if any("generator partitions --json" in s for s in run_scripts(job))]
+    [build] = [j for j, job in jobs.items() if "matrix" in job.get("strategy", {})]
+    [assemble] = jobs_using(workflow, "actions/upload-pages-artifact")
+    [deploy] = jobs_using(workflow, "actions/deploy-pages")
+    return workflow, {"list": listing, "build": build, "assemble": assemble, "deploy": deploy}
+
+
+def needs_of(job: dict) -> list[str]:
+    needs = job.get("needs", [])
+    return [needs] if isinstance(needs, str) else needs
+
+
+def test_partitions_workflow_exists_and_runs_by_hand_only():
+    assert PARTITIONS_WORKFLOW in all_workflow_files()
+    on = load(PARTITIONS_WORKFLOW)["on"]
+    assert "workflow_dispatch" in on
+    # publish.yml publishes on pushes: two workflows deploying one Pages site on every push
+    # would overwrite each other.
+    assert not {"push", "pull_request", "pull_request_target"} & set(on)
+
+
+def test_partitions_workflow_shares_the_pages_concurrency_group():
+    mine, publish = load(PARTITIONS_WORKFLOW)["concurrency"], load(PUBLISH)["concurrency"]
+    assert mine["group"] == publish["group"]
+    assert mine["cancel-in-progress"] is False
+
+
+def test_partitions_permissions_are_least_privilege():
+    workflow, roles = partitions_jobs()
+    assert workflow["permissions"] == {}
+    for job_id, job in workflow["jobs"].items():
+        granted = job.get("permissions")
+        assert isinstance(granted, dict), f"{job_id}: permissions must be listed one by one"
+        if job_id == roles["deploy"]:
+            assert granted == {"pages": "write", "id-token": "write"}
+        else:
+            assert set(granted.values()) == {"read"}, f"{job_id} can write: {granted}"
+            assert set(granted) <= {"contents", "pages"}, job_id
+    # Only the job that reads the Pages address may read Pages settings.
+    readers = [j for j, job in workflow["jobs"].items() if job["permissions"].get("pages") == "read"]
+    assert readers == jobs_using(workflow, "actions/configure-pages") == [roles["list"]]
+
+
+def test_partitions_matrix_builds_every_listed_partition():
+    workflow, roles = partitions_jobs()
+    listing, build = workflow["jobs"][roles["list"]], workflow["jobs"][roles["build"]]
+    [list_step] = [s for s in steps(listing) if "generator partitions --json" in s.get("run", "")]
+    assert list_step["run"] == 'echo "keys=$(python -m generator partitions --json)" >> "$GITHUB_OUTPUT"'
+    assert listing["outputs"]["keys"] == f"${{{{ steps.{list_step['id']}.outputs.keys }}}}"
+    assert roles["list"] in needs_of(build)
+    assert build["strategy"]["matrix"]["partition"] == f"${{{{ fromJSON(needs.{roles['list']}.outputs.keys) }}}}"
+    [build_step] = [s for s in steps(build) if "generator build" in s.get("run", "")]
+    assert build_step["run"] == 'python -m generator build --partition "$PARTITION" --out site --site-url "$BASE_URL/$PARTITION/"'
+    assert build_step["env"]["PARTITION"] == "${{ matrix.partition }}"
+    [configure] = [s for s in steps(listing) if action(s) == "actions/configure-pages"]
+    assert listing["outputs"]["base-url"] == f"${{{{ steps.{configure['id']}.outputs.base_url }}}}"
+    assert build_step["env"]["BASE_URL"] == f"${{{{ needs.{roles['list']}.outputs.base-url }}}}"
+    [upload] = [s for s in steps(build) if action(s) == "actions/upload-artifact"]
+    assert upload["with"] == {"name": "partition-${{ matrix.partition }}", "path": "site",
+                              "if-no-files-found": "error", "retention-days": 1}
+    [checkout] = [s for s in steps(build) if action(s) == "actions/checkout"]
+    assert checkout["with"]["fetch-depth"] == 0  # the change history and feeds come from git
+
+
+def test_partitions_listing_command_prints_a_matrix(tmp_path):
+    """What the list step writes to $GITHUB_OUTPUT is a JSON array of the real keys."""
+    workflow, roles = partitions_jobs()
+    [step] = [s for s in steps(workflow["jobs"][roles["list"]]) if "generator partitions" in s.get("run", "")]
+    output = tmp_path / "github_output"
+    result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "GITHUB_OUTPUT": str(output),
+                                 "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"})
+    assert result.returncode == 0, result.stderr
+    [line] = output.read_text(encoding="utf-8").splitlines()
+    name, _, value = line.partition("=")
+    assert name == "keys" and json.loads(value) == ["guangdong", "shandong", "zhejiang"]
+
+
+def test_partitions_share_one_reference_date(tmp_path):
+    """Every partition and the entry site show each task's status on the same day: today in
+    China, at 00:00 UTC, decided once."""
+    workflow, roles = partitions_jobs()
+    listing = workflow["jobs"][roles["list"]]
+    [today] = [s for s in steps(listing) if "epoch=" in s.get("run", "")]
+    assert listing["outputs"]["epoch"] == f"${{{{ steps.{today['id']}.outputs.epoch }}}}"
+    output = tmp_path / "github_output"
+    result = subprocess.run(["bash", "-e", "-c", today["run"]], capture_output=True, text=True,
+                            env={**os.environ, "GITHUB_OUTPUT": str(output)})
+    assert result.returncode == 0, result.stderr
+    [line] = output.read_text().splitlines()
+    epoch = int(line.removeprefix("epoch="))
+    assert epoch % 86400 == 0
+    assert dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date() - dt.datetime.now(zoneinfo.ZoneInfo("Asia/Shanghai")).date() in (
+        dt.timedelta(0), dt.timedelta(days=-1))
+    for role in ("build", "assemble"):
+        job = workflow["jobs"][roles[role]]
+        assert roles["list"] in needs_of(job)
+        assert job["env"]["SOURCE_DATE_EPOCH"] == f"${{{{ needs.{roles['list']}.outputs.epoch }}}}"
+
+
+def test_partitions_assemble_entry_site_and_every_partition_then_deploy():
+    workflow, roles = partitions_jobs()
+    assemble = workflow["jobs"][roles["assemble"]]
+    assert {roles["list"], roles["build"]} <= set(needs_of(assemble))
+    order = [s.get("run") or action(s) for s in steps(assemble)]
+    entry = 'python -m generator build-entry --out site --site-url "$BASE_URL/"'
+    [download] = [s for s in steps(assemble) if action(s) == "actions/download-artifact"]
+    assert download["with"] == {"pattern": "partition-*", "path": "parts"}
+    [place] = [s["run"] for s in steps(assemble) if "parts/partition-" in s.get("run", "")]
+    [upload] = [s for s in steps(assemble) if action(s) == "actions/upload-pages-artifact"]
+    assert upload["with"]["path"] == "site"
+    assert (order.index(entry) < order.index("actions/download-artifact") < order.index(place)
+            < order.index("actions/upload-pages-artifact"))
+    deploy = workflow["jobs"][roles["deploy"]]
+    assert needs_of(deploy) == [roles["assemble"]]
+    assert deploy["environment"]["name"] == "github-pages"
+
+
+def _place_partitions(tmp_path: Path, present: list[str]) -> subprocess.CompletedProcess:
+    """Run the assemble job's "put each partition in its folder" script in `tmp_path`, with the
+    real data and a downloaded artifact for each of `present`."""
+    workflow, roles = partitions_jobs()
+    [script] = [s["run"] for s in steps(workflow["jobs"][roles["assemble"]]) if "parts/partition-" in s.get("run", "")]
+    (tmp_path / "site_data").symlink_to(ROOT / "site_data")
+    (tmp_path / "site").mkdir()
+    for key in present:
+        (tmp_path / "parts" / f"partition-{key}").mkdir(parents=True)
+        (tmp_path / "parts" / f"partition-{key}" / "index.html").write_text(key, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    return subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, capture_output=True, text=True, env=env)
+
+
+def test_partitions_are_placed_in_their_folders(tmp_path):
+    keys = ["guangdong", "shandong", "zhejiang"]
+    result = _place_partitions(tmp_path, keys)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for key in keys:
+        assert (tmp_path / "site" / key / "index.html").read_text(encoding="utf-8") == key
+
+
+def test_a_missing_partition_fails_the_assembly(tmp_path):
+    result = _place_partitions(tmp_path, ["guangdong", "zhejiang"])
+    assert result.returncode == 1
+    assert "::error::分区 shandong 没有生成出来" in result.stdout

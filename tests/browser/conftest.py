@@ -77,6 +77,14 @@ def _theme_path(site: Site) -> str:
     return f"/themes/{theme_id}/"
 
 
+def _theme_district_path(site: Site) -> str:
+    """That theme's page for the first district (by slug) with tasks of it: the task cards."""
+    theme_path = _theme_path(site)
+    theme_id = theme_path.strip("/").split("/")[-1]
+    slug = min(t.plan.district.slug for t in site.tasks if any(th.id == theme_id for th in t.themes))
+    return f"{theme_path}{slug}/"
+
+
 @dataclass(frozen=True)
 class PageType:
     name: str
@@ -94,6 +102,9 @@ PAGE_TYPES = [
     PageType("unit", _unit_path),
     PageType("theme", _theme_path),
     PageType("deadlines", lambda s: "/deadlines/"),
+    # Issue 14: the districts grouped by province and city; a district's tasks by deadline.
+    PageType("districts", lambda s: "/districts/"),
+    PageType("deadlines-district", lambda s: f"/deadlines/{_first_plan(s).district.slug}/"),
     PageType("help", lambda s: "/help/"),
     PageType("staff-guide", lambda s: "/staff-guide/", optional=True),
     # The search page with a query, so its result cards and filters are checked too.

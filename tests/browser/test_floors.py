@@ -23,7 +23,7 @@ from generator import history_views, printsheets, views
 from generator.model import Site
 from generator.pages import CATALOGUE
 
-from .conftest import SEARCH_PAGE_QUERY, WIDTHS, _theme_path, _unit_path
+from .conftest import SEARCH_PAGE_QUERY, WIDTHS, _theme_district_path, _theme_path, _unit_path
 
 MODE_NAMES = ("default", "large", "xlarge")  # 标准, 大, 特大
 PHONE_WIDTHS = tuple(w for w in WIDTHS if w < 600)
@@ -61,6 +61,9 @@ MANY: dict[str, KindPath] = {
     "task": lambda s, d: "/" + views.task_url(_plan(s).tasks[0]),
     "unit": lambda s, d: _unit_path(s),
     "theme": lambda s, d: _theme_path(s),
+    "theme_district": lambda s, d: _theme_district_path(s),
+    "units_district": lambda s, d: "/" + views.units_district_url(_plan(s).district),
+    "deadlines_district": lambda s, d: "/" + views.deadlines_district_url(_plan(s).district),
     "plan_history": lambda s, d: "/" + history_views.plan_history_url(_plan(s)),
     "plan_sheet": lambda s, d: "/" + printsheets.plan_sheet_url(_plan(s)),
     "unit_sheet": lambda s, d: _unit_path(s) + "print/",
@@ -161,6 +164,7 @@ RUNNING_TEXT_EXAMPLES = [
     ("a part after the label 所属部分：", "task", ".task-section a", False),
     ("a footer link", "plan", ".zw-footer__links a", False),
     ("a menu link", "plan", "#zw-nav a", False),
+    ("a district heading its line of 各地区", "districts", ".zw-places__list li > a", False),
 ]
 
 

@@ -24,17 +24,30 @@ const SUGGESTIONS = 3; // at most, for pinyin and for slips
 
 let dictionary = null;
 
-function load(url) {
+/* The fallback file, or on the national entry site every partition's, as one (merged). */
+function load(urls) {
   if (!dictionary) {
-    dictionary = fetch(url)
-      .then((response) => {
-        if (!response.ok) throw new Error(`${url}: ${response.status}`);
-        return response.json();
-      })
-      .then(prepare);
+    dictionary = Promise.all(urls.map((url) => fetch(url).then((response) => {
+      if (!response.ok) throw new Error(`${url}: ${response.status}`);
+      return response.json();
+    }))).then((files) => prepare(merged(files)));
     dictionary.catch(() => { dictionary = null; });
   }
   return dictionary;
+}
+
+/* Several partitions' files as one: each word with the tasks of every partition that
+   contain it, most common first as in one file; the traditional pairs of all; the synonyms
+   (site_data/synonyms.yaml, the same for every partition). */
+function merged(files) {
+  if (files.length === 1) return files[0];
+  const words = new Map();
+  for (const [word, count, pinyin] of files.flatMap((file) => file.words)) {
+    const known = words.get(word);
+    words.set(word, known ? [word, known[1] + count, known[2] || pinyin] : [word, count, pinyin]);
+  }
+  const byCount = (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  return { ...files[0], t2s: files.map((file) => file.t2s).join(""), words: [...words.values()].sort(byCount) };
 }
 
 function prepare(data) {
@@ -145,7 +158,7 @@ async function sentenceWords(query, dict, find) {
    tasks } or null. `exclude`: ids already listed as containing the query. */
 export async function related(query, { keys, pagefind, filters, exclude, rank }) {
   if (!keys.fallbackUrl) return null;
-  const dict = await load(keys.fallbackUrl);
+  const dict = await load(keys.fallbackUrls || [keys.fallbackUrl]); // fallbackUrls: the entry site's partitions
   const cache = new Map();
   const find = async (text) => {
     const phrase = queryPhrase(text, keys);

@@ -49,6 +49,74 @@ export async function loadKeys(bundleUrl) {
   return keys;
 }
 
+/* ---- Several sites searched as one (the national entry site, generator/entry_site.py) ---- */
+
+/* The search bundles this page searches: its own site's (…/pagefind/), or on the entry site
+   every partition's, listed relative to the site root in <meta name="zw-search-bundles">. */
+export function searchBundles(root) {
+  const listed = document.querySelector('meta[name="zw-search-bundles"]')?.content.trim();
+  return (listed ? listed.split(/\s+/) : ["pagefind/"]).map((path) => new URL(path, root));
+}
+
+/* Where a bundle's pages are: the folder that holds …/pagefind/. */
+const siteOf = (bundle) => new URL("../", bundle).pathname;
+
+/* Pagefind over every bundle: the first one's runtime, the others merged into it
+   (mergeIndex), each result's URL under its own site. No worker: it would download the
+   runtime a second time, and the index is small. */
+export async function openPagefind(bundles) {
+  const [first, ...others] = bundles;
+  const pagefind = await import(new URL("pagefind.js", first).href);
+  await pagefind.options({ baseUrl: siteOf(first), noWorker: true });
+  await pagefind.init();
+  await Promise.all(others.map((bundle) => pagefind.mergeIndex(bundle.href, { baseUrl: siteOf(bundle) })));
+  return pagefind;
+}
+
+/* The keys of every bundle as one. A query becomes one phrase for all of them, so every
+   partition must spell letters alike (the build ranks them over all the data); a partition
+   built from other data is refused rather than searched wrongly. */
+export async function loadSiteKeys(bundles) {
+  const all = await Promise.all(bundles.map((bundle) => loadKeys(bundle)));
+  if (all.some((keys) => !keys)) return null;
+  const [keys, ...others] = all;
+  for (const [i, other] of others.entries()) {
+    if (spelling(other) !== spelling(keys)) throw new Error(`${bundles[i + 1]}: spelled unlike ${bundles[0]}; rebuild it`);
+  }
+  if (!others.length) return keys;
+  keys.pages = all.reduce((sum, one) => sum + one.pages, 0);
+  keys.order = mergedOrders(all.map((one) => one.order || {}));
+  keys.fallbackUrls = all.map((one) => one.fallbackUrl).filter(Boolean); // search-fallback.js merges them
+  return keys;
+}
+
+const spelling = (keys) => JSON.stringify([keys.format, keys.prefix, keys.run_break, keys.width, keys.fields, keys.slots, keys.chars]);
+
+/* Each filter's order over all bundles: districts bundle by bundle (province by province);
+   other names (every bundle lists them in one order, pinyin) each after the name before it
+   in its bundle's list, or before the name after it. */
+function mergedOrders(orders) {
+  const merged = {};
+  for (const name of new Set(orders.flatMap(Object.keys))) {
+    const lists = orders.map((order) => order[name] || []);
+    merged[name] = name === "district" ? [...new Set(lists.flat())] : interleaved(lists);
+  }
+  return merged;
+}
+
+function interleaved(lists) {
+  const out = [];
+  for (const list of lists) {
+    list.forEach((value, i) => {
+      if (out.includes(value)) return;
+      const next = list.slice(i + 1).find((later) => out.includes(later));
+      const at = i ? out.indexOf(list[i - 1]) + 1 : next === undefined ? out.length : out.indexOf(next);
+      out.splice(at, 0, value);
+    });
+  }
+  return out;
+}
+
 async function fetchJson(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: ${response.status}`);

@@ -6,7 +6,7 @@
    none of it (issue 13: load the search runtime on focus of a search box, not on results).
    The search page itself loads the same things in assets/search.js. */
 
-import { loadKeys, queryPhrase } from "./search-keys.js";
+import { loadSiteKeys, openPagefind, queryPhrase, searchBundles } from "./search-keys.js";
 
 const ROOT = new URL("../", import.meta.url); // the site root: this file is /assets/search-preload.js
 const TYPING_MS = 200; // a pause in typing long enough to fetch the index chunks of what is typed
@@ -15,15 +15,8 @@ let timer = null;
 
 function warm() {
   if (engine) return engine;
-  const bundle = new URL("pagefind/", ROOT);
-  engine = Promise.all([
-    import(new URL("pagefind.js", bundle).href).then(async (pagefind) => {
-      await pagefind.options({ baseUrl: ROOT.pathname, noWorker: true }); // as search.js: no worker
-      await pagefind.init();
-      return pagefind;
-    }),
-    loadKeys(bundle),
-  ]).then(([pagefind, keys]) => ({ pagefind, keys }));
+  const bundles = searchBundles(ROOT); // as search.js: this site's index, or every partition's
+  engine = Promise.all([openPagefind(bundles), loadSiteKeys(bundles)]).then(([pagefind, keys]) => ({ pagefind, keys }));
   engine.catch(() => {}); // the search page will say what went wrong, if anything still does
   const link = document.createElement("link");
   link.rel = "prefetch";

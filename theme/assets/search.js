@@ -14,7 +14,7 @@
    form without JavaScript. Pagefind is loaded when the page has a query, or when a control of
    the form gets focus. The number of results is announced in a polite live region. */
 
-import { decodeCard, fieldAt, folded, keyRuns, loadKeys, queryPhrase } from "./search-keys.js";
+import { decodeCard, fieldAt, folded, keyRuns, loadSiteKeys, openPagefind, queryPhrase, searchBundles } from "./search-keys.js";
 
 const PAGE_SIZE = 10;
 const DEBOUNCE_MS = 300;
@@ -30,7 +30,8 @@ const STATUS_ORDER = ["已过时限未见完成情况", "推进中", "未到时�
 /* Where a query matched, in ranking order (generator/search.py's FIELDS). */
 const FIELD_LABELS = { text: "要求", units: "单位", sections: "所属部分", themes: "主题" };
 const ROOT = new URL("../", import.meta.url); // the site root: this file is /assets/search.js
-const BUNDLE = new URL("pagefind/", ROOT);
+// This site's index, or on the national entry site every partition's (search-keys.js).
+const BUNDLES = searchBundles(ROOT);
 const collator = new Intl.Collator("zh-Hans-CN");
 
 const box = document.getElementById("zw-search");
@@ -68,15 +69,7 @@ let timer = null;
 function loadEngine() {
   if (!engine) {
     engine = (async () => {
-      const [pagefind, keys] = await Promise.all([
-        import(new URL("pagefind.js", BUNDLE).href).then(async (module) => {
-          // Pagefind's worker would download its runtime a second time; the index is small.
-          await module.options({ baseUrl: ROOT.pathname, noWorker: true });
-          await module.init();
-          return module;
-        }),
-        loadKeys(BUNDLE),
-      ]);
+      const [pagefind, keys] = await Promise.all([openPagefind(BUNDLES), loadSiteKeys(BUNDLES)]);
       if (!keys) throw new Error("the search index has no keys file");
       return { pagefind, keys };
     })();

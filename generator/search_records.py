@@ -1,0 +1,76 @@
+"""The search records: for every task, a small page that Pagefind indexes in place of the task
+page (issue 14: search keys written by a template, not by a pass over the built HTML).
+
+Each record holds the task's search keys (generator/search.py), its result card and its
+filters, and lives at the task page's own address inside a folder of its own, so Pagefind's
+results link to the task page. The records are written while the pages are rendered, from
+the data, and Pagefind indexes them while MkDocs builds the site: the published task pages
+carry no search data at all.
+
+The letters' ranks come from `keys_site`, the whole data set even when a build publishes one
+partition of it, so that a query is spelled alike in every partition's index.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator import search, status, views
+from generator.model import Site, Task
+from generator.status import Status
+from generator.wrapped_text import display_text
+
+TEMPLATE = "search_record.html.j2"
+LANG = "zh-Hans"  # the pages' language (theme: zh): Pagefind names its bundle files after it
+
+
+def task_card(task: Task, st: Status) -> dict[str, Any]:
+    """What a query is matched against and what the task's result card shows."""
+    chain = views.section_chain(task.plan, task.section)
+    return {
+        "title": views.task_title(task),
+        "text": display_text(task.text),
+        "units": [{"name": ur.unit.name, "role": ur.role, "printed": list(ur.printed), "aliases": list(ur.unit.aliases)}
+                  for ur in views.task_unit_roles(task)],
+        "sections": [section.title for section in chain],
+        "themes": [theme.name for theme in task.themes],
+        "deadline": views.deadline_words(task.deadline),
+        "status": {"label": st.label, "code": st.code, "icon": st.icon},
+        "status_inputs": status.status_inputs(task.deadline, task.reports),
+    }
+
+
+def site_fields(site: Site, statuses: dict[str, Status]) -> list[search.TaskFields]:
+    return [search.TaskFields(task_card(task, statuses[task.key])) for task in site.tasks]
+
+
+def plan_index(keys_site: Site, site: Site, as_of: dt.date) -> tuple[search.SearchKeys, list[search.TaskFields]]:
+    """The spelling of every letter, ranked over `keys_site` (see the module's docstring), and
+    the fields of the tasks of `site` (the fallback file's words are counted over those)."""
+    statuses = views.task_statuses(keys_site, as_of)
+    every = site_fields(keys_site, statuses)
+    mine = {task.key for task in site.tasks}
+    return search.make_keys(every), [fields for task, fields in zip(keys_site.tasks, every) if task.key in mine]
+
+
+def record(env: jinja2.Environment, task: Task, st: Status, keys: search.SearchKeys,
+           words: list[str] | None = None) -> str:
+    """The record's HTML; `words`: other keys than keys.page_words (benchmarks/search_designs.py)."""
+    fields = search.TaskFields(task_card(task, st))
+    units = list(dict.fromkeys(ur.unit.name for ur in views.task_unit_roles(task)))
+    return env.get_template(TEMPLATE).render(
+        lang=LANG, title=views.task_title(task), keys_class=search.KEYS_CLASS,
+        card_value=search.card_value(fields.card), card_prefix=search.CARD_PREFIX,
+        words=keys.page_words(fields) if words is None else words,
+        status=st.label, units=units, deadline=views.deadline_facet(task.deadline),
+        themes=[theme.name for theme in task.themes], district=task.plan.district.name, year=task.plan.year)
+
+
+def write_record(folder: Path, env: jinja2.Environment, task: Task, st: Status, keys: search.SearchKeys,
+                 words: list[str] | None = None) -> None:
+    path = folder / views.task_url(task) / "index.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(record(env, task, st, keys, words), encoding="utf-8")
