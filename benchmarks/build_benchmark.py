@@ -30,7 +30,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DOC = ROOT / "docs" / "benchmarks.md"
+sys.path.insert(0, str(ROOT))  # run as a script: `benchmarks` from this tree
+
+from benchmarks.doc import tree_state, write_section  # noqa: E402
 START, END = "<!-- build-benchmark:start -->", "<!-- build-benchmark:end -->"
 BASE_REF = "7a211e9"  # main before issue 14 (and before issues 11-13, which landed with its first part)
 EPOCH = "1764460800"  # one reference date for both trees, so both build the same pages
@@ -101,16 +103,6 @@ def measure(before: Path, runs: int, work: Path) -> tuple[dict[str, list[float]]
     return times, stages
 
 
-def _tree_state() -> str:
-    def git(*args: str) -> str:
-        result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
-        return result.stdout.strip() if result.returncode == 0 else ""
-
-    head = git("rev-parse", "--short", "HEAD") or "unknown"
-    changed = git("status", "--porcelain", "--untracked-files=no", "--", "generator", "theme", "mkdocs.yml")
-    return f"`{head}`" + (" with uncommitted changes to the generator" if changed else "")
-
-
 def _cpu() -> str:
     try:
         return next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -142,7 +134,7 @@ def report(before_ref: str, times: dict[str, list[float]], stages: dict[str, lis
     return f"""{START}
 ## Build time of the seed site
 
-Measured {dt.date.today().isoformat()} with `benchmarks/build_benchmark.py` on {platform.machine()} ({platform.system()}, {os.cpu_count()} cores{', ' + cpu if cpu else ''}): `python -m generator build --out …` as the CLI runs it (pages, MkDocs, Pagefind index; no `--site-url`) of the five seed plans, each tree with its own `site_data/` and generator, {_runs(len(times['after']))} of each tree, alternating, after one warm-up round; `SOURCE_DATE_EPOCH` fixed. "Before" is `{before_ref}` (main before issue 14), exported with `git archive`, so it has no git history to read; "after" is this working tree, {_tree_state()}, with its history read from git as in production.
+Measured {dt.date.today().isoformat()} with `benchmarks/build_benchmark.py` on {platform.machine()} ({platform.system()}, {os.cpu_count()} cores{', ' + cpu if cpu else ''}): `python -m generator build --out …` as the CLI runs it (pages, MkDocs, Pagefind index; no `--site-url`) of the five seed plans, each tree with its own `site_data/` and generator, {_runs(len(times['after']))} of each tree, alternating, after one warm-up round; `SOURCE_DATE_EPOCH` fixed. "Before" is `{before_ref}` (main before issue 14), exported with `git archive`, so it has no git history to read; "after" is this working tree, {tree_state()}, with its history read from git as in production.
 
 | tree | median | fastest | slowest |
 |---|---|---|---|
@@ -150,17 +142,6 @@ Measured {dt.date.today().isoformat()} with `benchmarks/build_benchmark.py` on {
 
 **Speed-up before / after (medians): {speedup:.2f}×**: issue 14 asks for ≥ {TARGET_SPEEDUP:.0f}× ({_met(speedup >= TARGET_SPEEDUP)}) and ≤ {TARGET_SECONDS:.0f} s ({after:.2f} s, {_met(after <= TARGET_SECONDS)}).
 {where}{END}"""
-
-
-def write(section: str) -> None:
-    """Replace the section between the markers, or append it; the rest of the file is left alone."""
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOC.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -176,7 +157,7 @@ def main() -> None:
     section = report(before_ref, times, stages)
     print(section)
     if not args.no_write:
-        write(section)
+        write_section(START, END, section)
 
 
 if __name__ == "__main__":

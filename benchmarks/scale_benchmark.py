@@ -36,9 +36,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: `benchmarks` and `generator` from this tree
 
+from benchmarks.doc import tree_state, write_section  # noqa: E402
 from benchmarks.scale_data import make_big_plan, make_scaled_data  # noqa: E402
 
-DOC = ROOT / "docs" / "benchmarks.md"
 DATA = ROOT / "site_data"
 START, END = "<!-- scale-benchmark:start -->", "<!-- scale-benchmark:end -->"
 SITE_URL = "https://example.github.io/zwgk/"
@@ -269,17 +269,6 @@ def machine() -> str:
     return f"{platform.machine()} ({platform.system()}, {os.cpu_count()} cores{', ' + model if model else ''}{memory})"
 
 
-def tree_state() -> str:
-    """The commit measured, and whether the working tree differed from it (read only)."""
-    def git(*args: str) -> str:
-        result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
-        return result.stdout.strip() if result.returncode == 0 else ""
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    changed = git("status", "--porcelain", "--untracked-files=no", "--", "generator", "theme", "mkdocs.yml")
-    return f"`{commit}`" + (" with uncommitted changes to the generator" if changed else "")
-
-
 def _kb(size: float) -> str:
     return f"{size / KB:,.0f} KB" if size >= 10 * KB else f"{size / KB:.1f} KB"
 
@@ -414,17 +403,6 @@ Seconds per stage (from `--timings`):
     return "\n".join(parts)
 
 
-def write(section: str) -> None:
-    """Replace the section between the markers, or append it; the rest of the file is left alone."""
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOC.write_text(text, encoding="utf-8")
-
-
 # ---- main ---------------------------------------------------------------------------------
 
 def _sizes(value: str) -> list[int]:
@@ -468,7 +446,7 @@ def main() -> None:
     section = report(runs, args.repeats, warmup=not args.no_warmup)
     print(section)
     if not args.no_write:
-        write(section)
+        write_section(START, END, section)
 
 
 if __name__ == "__main__":

@@ -39,12 +39,12 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
+from benchmarks.doc import DOC, write_section  # noqa: E402
 from generator import views  # noqa: E402
 from generator.loader import load_site  # noqa: E402
 from generator.serve import SiteHandler  # noqa: E402
 from tests.search_truth import expected_urls, query_set  # noqa: E402  (the tests' query set and truth)
 
-DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- search-benchmark:start -->", "<!-- search-benchmark:end -->"
 BASE_REF = "7a211e9"  # main before issue 13: unordered search keys, no fallback, runtime loaded on results
 CHROMIUM = "/usr/bin/chromium"
@@ -324,16 +324,6 @@ def report(ref: str, runs: int, data: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_doc(section: str) -> None:
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOC.write_text(text, encoding="utf-8")
-
-
 # ---- Main -------------------------------------------------------------------------------------
 
 def measure(ref: str, runs: int, tmp: Path) -> dict:
@@ -385,7 +375,7 @@ def main() -> None:
         section = report(args.before, args.runs, measure(args.before, args.runs, Path(tmp)))
     print(section)
     if not args.no_write:
-        write_doc(section)
+        write_section(START, END, section)
         print(f"written to {DOC.relative_to(ROOT)}")
 
 

@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from benchmarks.doc import DOC, write_section  # noqa: E402
 from generator import search, search_records, views  # noqa: E402
 from generator.build import build_site, reference_dates  # noqa: E402
 from generator.loader import load_site  # noqa: E402
@@ -43,7 +44,6 @@ from generator.render import make_env  # noqa: E402
 from generator.serve import SiteHandler  # noqa: E402
 from tests.search_truth import expected_urls, query_set  # noqa: E402
 
-DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- search-designs:start -->", "<!-- search-designs:end -->"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -276,18 +276,6 @@ def report(rows: list[dict], queries: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_doc(section: str) -> None:
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        marker = "<!-- search-benchmark:end -->"
-        at = text.index(marker) + len(marker) if marker in text else len(text)
-        text = text[:at].rstrip("\n") + "\n\n" + section + text[at:]
-    DOC.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-write", action="store_true", help=f"print only, do not update {DOC.relative_to(ROOT)}")
@@ -297,7 +285,7 @@ def main() -> None:
     section = report(rows, len(query_set(load_site(ROOT / "site_data"))))
     print(section)
     if not args.no_write:
-        write_doc(section)
+        write_section(START, END, section, after="<!-- search-benchmark:end -->")
         print(f"written to {DOC.relative_to(ROOT)}")
 
 

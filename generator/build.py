@@ -15,7 +15,6 @@ import datetime as dt
 import os
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -160,37 +159,29 @@ def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdoc
     except MkDocsException as exc:
         raise BuildError(f"{config_file} 有误：{exc}") from exc
     site_url = site_url or base.site_url
-    with outdir.guarded("准备输出文件夹", out_dir):
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with outdir.output_lock(out_dir, lock_timeout):
-        with outdir.guarded("清理上次中断的生成留下的文件夹", out_dir):
-            outdir.recover(out_dir)
-            work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=outdir.work_prefix(out_dir)))
-        try:  # Ctrl+C (KeyboardInterrupt) passes through: the work folder goes, the old site stays
-            docs_dir, site_dir = work / "docs", work / "site"
-            with times.stage("render"):
-                index = search_records.plan_index(keys_site, site, dates.as_of) if search else None
-                records = render.SearchRecords(work / "records", index[0]) if index else None
-                nav = _render_step(site, Path(base.docs_dir), docs_dir, dates, site_url, out_dir,
-                                   site_name=base.site_name, history=history, records=records, jobs=jobs)
-            # Pagefind indexes the search records while MkDocs builds the pages (two cores).
-            indexing = _start_indexing(work / "records", work / "pagefind", out_dir) if index else None
-            try:
-                terminal.stage("MkDocs 生成网页")
-                with times.stage("mkdocs"):
-                    _mkdocs_step(config_file, base, docs_dir, site_dir, nav, dates, site_url, out_dir)
-                if indexing and index:
-                    terminal.stage("建立搜索索引（Pagefind）")
-                    with times.stage("search"):
-                        times.alongside["pagefind"] = _search_step(indexing, index, site_dir, out_dir, data_dir)
-            finally:
-                if indexing:
-                    indexing.stop()
-            with times.stage("publish"), outdir.interrupts_ignored(), outdir.guarded("替换网站文件夹", out_dir):
-                outdir.publish(site_dir, out_dir)
+    # Ctrl+C (KeyboardInterrupt) passes through: the work folder goes, the old site stays.
+    with outdir.work_folder(out_dir, lock_timeout, cleanup=lambda: times.stage("cleanup")) as work:
+        docs_dir, site_dir = work / "docs", work / "site"
+        with times.stage("render"):
+            index = search_records.plan_index(keys_site, site, dates.as_of) if search else None
+            records = render.SearchRecords(work / "records", index[0]) if index else None
+            nav = _render_step(site, Path(base.docs_dir), docs_dir, dates, site_url, out_dir,
+                               site_name=base.site_name, history=history, records=records, jobs=jobs)
+        # Pagefind indexes the search records while MkDocs builds the pages (two cores).
+        indexing = _start_indexing(work / "records", work / "pagefind", out_dir) if index else None
+        try:
+            terminal.stage("MkDocs 生成网页")
+            with times.stage("mkdocs"):
+                _mkdocs_step(config_file, base, docs_dir, site_dir, nav, dates, site_url, out_dir)
+            if indexing and index:
+                terminal.stage("建立搜索索引（Pagefind）")
+                with times.stage("search"):
+                    times.alongside["pagefind"] = _search_step(indexing, index, site_dir, out_dir, data_dir)
         finally:
-            with times.stage("cleanup"):  # the pages' sources, the search records, the previous site
-                shutil.rmtree(work, ignore_errors=True)
+            if indexing:
+                indexing.stop()
+        with times.stage("publish"), outdir.interrupts_ignored(), outdir.guarded("替换网站文件夹", out_dir):
+            outdir.publish(site_dir, out_dir)
 
 
 def _say_history(history: SiteHistory) -> None:

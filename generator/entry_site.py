@@ -20,7 +20,6 @@ build-all-partitions` builds every partition and the entry site into the one-hos
 from __future__ import annotations
 
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -108,21 +107,13 @@ def build_entry(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdo
         base = load_config(str(config_file))
     except MkDocsException as exc:
         raise BuildError(f"{config_file} 有误：{exc}") from exc
-    with outdir.guarded("准备输出文件夹", out_dir):
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with outdir.output_lock(out_dir, lock_timeout):
-        with outdir.guarded("清理上次中断的生成留下的文件夹", out_dir):
-            outdir.recover(out_dir)
-            work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=outdir.work_prefix(out_dir)))
-        try:
-            docs_dir, site_dir = work / "docs", work / "site"
-            nav = _write_step(site, keys, Path(base.docs_dir), docs_dir, out_dir)
-            _run_mkdocs(config_file, base.extra, docs_dir, site_dir, nav, keys, dates, site_url or base.site_url,
-                        out_dir)
-            with outdir.interrupts_ignored(), outdir.guarded("替换网站文件夹", out_dir):
-                outdir.publish(site_dir, out_dir)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+    with outdir.work_folder(out_dir, lock_timeout) as work:
+        docs_dir, site_dir = work / "docs", work / "site"
+        nav = _write_step(site, keys, Path(base.docs_dir), docs_dir, out_dir)
+        _run_mkdocs(config_file, base.extra, docs_dir, site_dir, nav, keys, dates, site_url or base.site_url,
+                    out_dir)
+        with outdir.interrupts_ignored(), outdir.guarded("替换网站文件夹", out_dir):
+            outdir.publish(site_dir, out_dir)
     return keys
 
 
@@ -178,25 +169,17 @@ def build_all(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdocs
     data_dir, out_dir, config_file = Path(data_dir), Path(out_dir).resolve(), Path(config_file).resolve()
     site_url = _check_site_url(site_url)
     keys = chosen_keys(load_site(data_dir), only)
-    with outdir.guarded("准备输出文件夹", out_dir):
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with outdir.output_lock(out_dir, lock_timeout):
-        with outdir.guarded("清理上次中断的生成留下的文件夹", out_dir):
-            outdir.recover(out_dir)
-            work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=outdir.work_prefix(out_dir)))
-        try:
-            layout = work / "site"
-            build_entry(data_dir, layout, config_file=config_file, site_url=site_url, only=keys,
-                        lock_timeout=lock_timeout)
-            for key in keys:
-                terminal.stage(f"生成分区 {key}")
-                build_site(data_dir, layout / key, config_file=config_file, search=search,
-                           site_url=partition_url(site_url, key), lock_timeout=lock_timeout, jobs=jobs,
-                           partition=key)
-            with outdir.interrupts_ignored(), outdir.guarded("替换网站文件夹", out_dir):
-                outdir.publish(layout, out_dir)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+    with outdir.work_folder(out_dir, lock_timeout) as work:
+        layout = work / "site"
+        build_entry(data_dir, layout, config_file=config_file, site_url=site_url, only=keys,
+                    lock_timeout=lock_timeout)
+        for key in keys:
+            terminal.stage(f"生成分区 {key}")
+            build_site(data_dir, layout / key, config_file=config_file, search=search,
+                       site_url=partition_url(site_url, key), lock_timeout=lock_timeout, jobs=jobs,
+                       partition=key)
+        with outdir.interrupts_ignored(), outdir.guarded("替换网站文件夹", out_dir):
+            outdir.publish(layout, out_dir)
     return keys
 
 

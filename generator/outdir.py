@@ -33,10 +33,11 @@ import os
 import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, ContextManager, Iterator
 
 from generator.errors import BuildError
 
@@ -287,3 +288,22 @@ def guarded(step: str, out_dir: Path) -> Iterator[None]:
         yield
     except OSError as exc:
         raise BuildError(_os_error_message(exc, step, out_dir)) from exc
+
+
+@contextlib.contextmanager
+def work_folder(out_dir: Path, lock_timeout: float,
+                cleanup: Callable[[], ContextManager[object]] = contextlib.nullcontext) -> Iterator[Path]:
+    """A new work folder beside `out_dir`, while holding its lock (after repairing what an
+    interrupted build left); deleted on the way out, whatever happened, inside `cleanup()`
+    (build_site times it). The caller builds in it and publishes from it."""
+    with guarded("准备输出文件夹", out_dir):
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with output_lock(out_dir, lock_timeout):
+        with guarded("清理上次中断的生成留下的文件夹", out_dir):
+            recover(out_dir)
+            work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=work_prefix(out_dir)))
+        try:
+            yield work
+        finally:
+            with cleanup():
+                shutil.rmtree(work, ignore_errors=True)
