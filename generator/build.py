@@ -164,7 +164,7 @@ def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdoc
         docs_dir, site_dir = work / "docs", work / "site"
         with times.stage("render"):
             index = search_records.plan_index(keys_site, site, dates.as_of) if search else None
-            records = render.SearchRecords(work / "records", index[0]) if index else None
+            records = render.SearchRecords(work / "records", *index) if index else None
             nav = _render_step(site, Path(base.docs_dir), docs_dir, dates, site_url, out_dir,
                                site_name=base.site_name, history=history, records=records, jobs=jobs)
         # Pagefind indexes the search records while MkDocs builds the pages (two cores).
@@ -235,13 +235,13 @@ def _start_indexing(records_dir: Path, bundle: Path, out_dir: Path) -> search_in
         raise outdir.failure(exc, "建立搜索索引", out_dir, f"建立搜索索引失败：{type(exc).__name__}: {exc}") from exc
 
 
-def _search_step(indexing: search_index.Indexing, index: tuple[search_index.SearchKeys, list[search_index.TaskFields]],
+def _search_step(indexing: search_index.Indexing, index: tuple[search_index.SearchKeys, dict[str, search_index.TaskFields]],
                  site_dir: Path, out_dir: Path, data_dir: Path) -> float:
     """Wait for Pagefind, finish its bundle and put it at /pagefind/ in the site; the seconds
     Pagefind took."""
     keys, fields = index
     try:  # data_dir: the search's synonyms and theme keywords (generator/search_fallback.py)
-        report = indexing.finish(fields, keys, data_dir)
+        report = indexing.finish(list(fields.values()), keys, data_dir)
         shutil.move(str(indexing.bundle), str(site_dir / search_index.BUNDLE))
         return report.seconds
     except BuildError:

@@ -39,7 +39,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 
 def _render_marker(page: Any) -> None:
-    """What Page.render sets, for a page without Markdown: no toc, no title, no anchors."""
+    """What Page.render sets (MkDocs 1.6, pinned), for a page without Markdown: no toc, no
+    title from the body, no anchors. A MkDocs that sets more would fail the build tests."""
     page.content = MARKER
     page.toc = get_toc([])
     page._title_from_render = None

@@ -21,7 +21,7 @@ import yaml
 from generator import history_views, pages, parallel, printsheets, search_records, status, views
 from generator.history import SiteHistory
 from generator.model import ROLE_LABELS, Site
-from generator.search import SearchKeys
+from generator.search import SearchKeys, TaskFields
 from generator.wrapped_text import display_text
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -124,12 +124,16 @@ class PageWriter:
         path.write_text(f"---\n{front}---\n\n{_tidy(body)}", encoding="utf-8")
 
 
+Job = tuple  # (template, Page) for a page; (None, Task) for a task's search record
+
+
 @dataclass(frozen=True)
 class SearchRecords:
     """Where to write the search records (generator/search_records.py) and how to spell them."""
 
     folder: Path
     keys: SearchKeys
+    fields: dict[str, TaskFields]  # task key -> what the record holds (search_records.plan_index)
 
 
 def render_pages(site: Site, docs_dir: Path, *, as_of: dt.date,
@@ -158,12 +162,9 @@ def render_pages(site: Site, docs_dir: Path, *, as_of: dt.date,
             work.append((kind.template, page))
     if records is not None:
         work += [(None, task) for task in site.tasks]
-    parallel.run(_RenderJobs(writer, work, sv.statuses, records), len(work), "生成页面", jobs)
+    parallel.run(_RenderJobs(writer, work, records), len(work), "生成页面", jobs)
     content = {p.relative_to(docs_dir).as_posix() for p in docs_dir.glob("*.md")}
     return pages.nav(written, content, catalogue)
-
-
-Job = tuple  # (template, Page) for a page; (None, Task) for a task's search record
 
 
 @dataclass
@@ -172,7 +173,6 @@ class _RenderJobs:
 
     writer: PageWriter
     work: list[Job]
-    statuses: dict[str, Any]
     records: SearchRecords | None
 
     def __call__(self, i: int) -> None:
@@ -181,7 +181,7 @@ class _RenderJobs:
             self.writer.render(item.url, item.title, template, item.meta, **item.context)
         else:
             assert self.records is not None
-            search_records.write_record(self.records.folder, self.writer.env, item, self.statuses[item.key],
+            search_records.write_record(self.records.folder, self.writer.env, item, self.records.fields[item.key],
                                         self.records.keys)
 
 

@@ -47,30 +47,32 @@ def site_fields(site: Site, statuses: dict[str, Status]) -> list[search.TaskFiel
     return [search.TaskFields(task_card(task, statuses[task.key])) for task in site.tasks]
 
 
-def plan_index(keys_site: Site, site: Site, as_of: dt.date) -> tuple[search.SearchKeys, list[search.TaskFields]]:
+def plan_index(keys_site: Site, site: Site, as_of: dt.date
+               ) -> tuple[search.SearchKeys, dict[str, search.TaskFields]]:
     """The spelling of every letter, ranked over `keys_site` (see the module's docstring), and
-    the fields of the tasks of `site` (the fallback file's words are counted over those)."""
+    the fields of each task of `site` by its key, in the site's order (its records hold them;
+    the fallback file's words are counted over them)."""
     statuses = views.task_statuses(keys_site, as_of)
     every = site_fields(keys_site, statuses)
     mine = {task.key for task in site.tasks}
-    return search.make_keys(every), [fields for task, fields in zip(keys_site.tasks, every) if task.key in mine]
+    return search.make_keys(every), {task.key: fields for task, fields in zip(keys_site.tasks, every) if task.key in mine}
 
 
-def record(env: jinja2.Environment, task: Task, st: Status, keys: search.SearchKeys,
+def record(env: jinja2.Environment, task: Task, fields: search.TaskFields, keys: search.SearchKeys,
            words: list[str] | None = None) -> str:
-    """The record's HTML; `words`: other keys than keys.page_words (benchmarks/search_designs.py)."""
-    fields = search.TaskFields(task_card(task, st))
+    """The record's HTML from the task's fields (plan_index made them); `words`: other keys
+    than keys.page_words (benchmarks/search_designs.py)."""
     units = list(dict.fromkeys(ur.unit.name for ur in views.task_unit_roles(task)))
     return env.get_template(TEMPLATE).render(
         lang=LANG, title=views.task_title(task), keys_class=search.KEYS_CLASS,
         card_value=search.card_value(fields.card), card_prefix=search.CARD_PREFIX,
         words=keys.page_words(fields) if words is None else words,
-        status=st.label, units=units, deadline=views.deadline_facet(task.deadline),
+        status=fields.card["status"]["label"], units=units, deadline=views.deadline_facet(task.deadline),
         themes=[theme.name for theme in task.themes], district=task.plan.district.name, year=task.plan.year)
 
 
-def write_record(folder: Path, env: jinja2.Environment, task: Task, st: Status, keys: search.SearchKeys,
-                 words: list[str] | None = None) -> None:
+def write_record(folder: Path, env: jinja2.Environment, task: Task, fields: search.TaskFields,
+                 keys: search.SearchKeys, words: list[str] | None = None) -> None:
     path = folder / views.task_url(task) / "index.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(record(env, task, st, keys, words), encoding="utf-8")
+    path.write_text(record(env, task, fields, keys, words), encoding="utf-8")
