@@ -367,13 +367,7 @@ class StreamReader:
 
     def _row_end(self) -> None:
         """A row that ended without a units cell: the cell was merged with the one above."""
-        waiting = self._waiting()
-        if not waiting or not self.builder.has_above(*UNITS_FIELDS):
-            return
-        for task in waiting:
-            for name in UNITS_FIELDS:
-                self.builder.carry(task, name, say_if_none=False)
-        self.group = [t for t in self.group if t not in waiting]
+        self._carry_units(self._waiting())
 
     def _carry_merged(self) -> None:
         """Under a header with a units column, rows after a printed units cell that print none up to
@@ -381,7 +375,11 @@ class StreamReader:
         prints a merged cell once, in its first row): they carry it, with the carried-cell note."""
         if not any(role in self.roles for role in (H.UNITS, H.LEAD, H.COOPERATING)):
             return
-        waiting = [t for t in self._waiting() if t.section == self.units_section]
+        self._carry_units([t for t in self._waiting() if t.section == self.units_section])
+
+    def _carry_units(self, waiting: list) -> None:
+        """The tasks `waiting` take the units cell printed above them (with the carried-cell
+        note) and leave the group; nothing when there are none or no cell was printed."""
         if not waiting or not self.builder.has_above(*UNITS_FIELDS):
             return
         for task in waiting:

@@ -242,3 +242,14 @@ def visit(shared_context, base_url: str) -> Iterator[Callable[..., Visit]]:
     yield open_page
     for page in pages:
         page.close()
+
+
+@pytest.fixture(scope="module")
+def search_page(browser, base_url: str):
+    """One search page, searched again and again as a reader would (one per test module)."""
+    context = new_context(browser, 1280)
+    page = context.new_page()
+    page.goto(base_url + "/search/")
+    page.wait_for_function(SEARCH_SETTLED)
+    yield page
+    context.close()

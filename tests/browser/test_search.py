@@ -40,17 +40,6 @@ def as_of() -> dt.date:
     return reference_dates(DATA).as_of
 
 
-@pytest.fixture(scope="module")
-def search_page(browser, base_url: str):
-    """One search page, searched again and again as a reader would."""
-    context = new_context(browser, 1280)
-    page = context.new_page()
-    page.goto(base_url + "/search/")
-    page.wait_for_function(SEARCH_SETTLED)
-    yield page
-    context.close()
-
-
 # Types the query into the page's own box, presses 搜索, then 显示更多结果 until every card is
 # shown; returns what the page shows.
 ASK = """async (query) => {

@@ -25,13 +25,8 @@ SENTENCE = "我想知道今年政府对老年人养老服务有什么承诺"  # 
 
 
 @pytest.fixture(scope="module")
-def page(browser, base_url: str):
-    context = new_context(browser, 1280)
-    page = context.new_page()
-    page.goto(base_url + "/search/")
-    page.wait_for_function(SEARCH_SETTLED)
-    yield page
-    context.close()
+def page(search_page):
+    return search_page  # tests/browser/conftest.py
 
 
 READ = """() => {
