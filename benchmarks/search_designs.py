@@ -150,7 +150,7 @@ def index_design(plain: Path, site: Path, site_model: Site, words_of: Callable) 
     records, env = site.parent / f"{site.name}-records", make_env()
     for task, task_fields in zip(site_model.tasks, fields):
         search_records.write_record(records, env, task, task_fields, keys, words_of(task_fields, keys))
-    search.Indexing(records, site / search.BUNDLE).wait()
+    search.Indexing([(records, site / search.BUNDLE)]).wait()
     search.make_reproducible(site / search.BUNDLE)
     search.drop_unused_ui(site / search.BUNDLE)
     return keys

@@ -92,11 +92,13 @@ def _source_date_epoch(epoch: int) -> Iterator[None]:
 
 
 def _run_mkdocs(config_file: Path, base: MkDocsConfig, docs_dir: Path, site_dir: Path, nav: list,
-                dates: ReferenceDates, site_url: str | None) -> None:
+                dates: ReferenceDates, site_url: str | None, bundles: list[str]) -> None:
     extra = dict(base.extra)
     extra.update(as_of=dates.as_of.isoformat(), data_updated=dates.data_updated.isoformat(),
                  footer_links=pages.footer_links(),
                  feeds=feeds.site_feed_link(docs_dir))  # the theme links the site's feed when it was written
+    if len(bundles) > 1:  # theme/base.html: <meta name="zw-search-bundles">; one bundle is pagefind/, the default
+        extra.update(search_bundles=[f"{name}/" for name in bundles])
     config = load_config(
         str(config_file),
         site_url=site_url,
@@ -130,7 +132,7 @@ def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdoc
                search: bool = True, site_url: str | None = None,
                lock_timeout: float = outdir.LOCK_TIMEOUT_S, progress_dir: Path | None = None,
                timings: StageTimes | None = None, jobs: int | None = None,
-               partition: str | None = None) -> None:
+               partition: str | None = None, shard_tasks: int | None = None) -> None:
     """Build the whole site from `data_dir` into `out_dir`.
 
     `site_url` is where it will be published (for the links in the open data and the 404
@@ -140,7 +142,8 @@ def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdoc
     `lock_timeout` seconds; in all these cases, and on KeyboardInterrupt, `out_dir` is left
     as it was. `timings`, when given, records each stage's seconds (benchmarks/); `jobs`:
     processes to render pages in (default: one per core). `partition`: a province's key
-    (generator/partitions.py): the site holds only that province's plans.
+    (generator/partitions.py): the site holds only that province's plans. `shard_tasks`: the
+    most tasks in one search bundle (search_records.shards; default SHARD_TASKS).
     """
     times = timings if timings is not None else StageTimes()
     data_dir, out_dir, config_file = Path(data_dir), Path(out_dir).resolve(), Path(config_file).resolve()
@@ -164,19 +167,23 @@ def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdoc
         docs_dir, site_dir = work / "docs", work / "site"
         with times.stage("render"):
             index = search_records.plan_index(keys_site, site, dates.as_of) if search else None
-            records = render.SearchRecords(work / "records", *index) if index else None
+            shards = search_records.shards(site, shard_tasks) if index else []
+            bundles = [search_index.bundle_name(i) for i in range(len(shards))]  # pagefind/, pagefind_2/ …
+            records = render.SearchRecords(work / "records", *index, {
+                key: bundle for bundle, keys in zip(bundles, shards) for key in keys}) if index else None
             nav = _render_step(site, Path(base.docs_dir), docs_dir, dates, site_url, out_dir,
                                site_name=base.site_name, history=history, records=records, jobs=jobs)
         # Pagefind indexes the search records while MkDocs builds the pages (two cores).
-        indexing = _start_indexing(work / "records", work / "pagefind", out_dir) if index else None
+        indexing = _start_indexing([(work / "records" / name, work / "bundles" / name) for name in bundles],
+                                   out_dir) if index else None
         try:
             terminal.stage("MkDocs 生成网页")
             with times.stage("mkdocs"):
-                _mkdocs_step(config_file, base, docs_dir, site_dir, nav, dates, site_url, out_dir)
+                _mkdocs_step(config_file, base, docs_dir, site_dir, nav, dates, site_url, out_dir, bundles)
             if indexing and index:
                 terminal.stage("建立搜索索引（Pagefind）")
                 with times.stage("search"):
-                    times.alongside["pagefind"] = _search_step(indexing, index, site_dir, out_dir, data_dir)
+                    times.alongside["pagefind"] = _search_step(indexing, index, shards, site_dir, out_dir, data_dir)
         finally:
             if indexing:
                 indexing.stop()
@@ -217,18 +224,18 @@ def _render_step(site: Site, content_dir: Path, docs_dir: Path, dates: Reference
 
 
 def _mkdocs_step(config_file: Path, base: MkDocsConfig, docs_dir: Path, site_dir: Path, nav: list,
-                 dates: ReferenceDates, site_url: str | None, out_dir: Path) -> None:
+                 dates: ReferenceDates, site_url: str | None, out_dir: Path, bundles: list[str]) -> None:
     try:
-        _run_mkdocs(config_file, base, docs_dir, site_dir, nav, dates, site_url)
+        _run_mkdocs(config_file, base, docs_dir, site_dir, nav, dates, site_url, bundles)
     except (MkDocsException, SystemExit) as exc:
         raise BuildError(f"MkDocs 生成失败（严格模式，警告也算失败）：{exc}") from exc
     except Exception as exc:  # disk full, or a plugin's own error
         raise outdir.failure(exc, "MkDocs 生成网页", out_dir, f"MkDocs 生成失败：{type(exc).__name__}: {exc}") from exc
 
 
-def _start_indexing(records_dir: Path, bundle: Path, out_dir: Path) -> search_index.Indexing:
+def _start_indexing(shards: list[tuple[Path, Path]], out_dir: Path) -> search_index.Indexing:
     try:
-        return search_index.Indexing(records_dir, bundle)
+        return search_index.Indexing(shards)
     except BuildError:
         raise
     except Exception as exc:
@@ -236,13 +243,14 @@ def _start_indexing(records_dir: Path, bundle: Path, out_dir: Path) -> search_in
 
 
 def _search_step(indexing: search_index.Indexing, index: tuple[search_index.SearchKeys, dict[str, search_index.TaskFields]],
-                 site_dir: Path, out_dir: Path, data_dir: Path) -> float:
-    """Wait for Pagefind, finish its bundle and put it at /pagefind/ in the site; the seconds
-    Pagefind took."""
+                 shards: list[list[str]], site_dir: Path, out_dir: Path, data_dir: Path) -> float:
+    """Wait for Pagefind, finish its bundles and put them in the site (/pagefind/, /pagefind_2/
+    …); the seconds Pagefind took."""
     keys, fields = index
     try:  # data_dir: the search's synonyms and theme keywords (generator/search_fallback.py)
-        report = indexing.finish(list(fields.values()), keys, data_dir)
-        shutil.move(str(indexing.bundle), str(site_dir / search_index.BUNDLE))
+        report = indexing.finish([[fields[key] for key in shard] for shard in shards], keys, data_dir)
+        for _, bundle in indexing.shards:
+            shutil.move(str(bundle), str(site_dir / bundle.name))
         return report.seconds
     except BuildError:
         raise

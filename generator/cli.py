@@ -114,6 +114,8 @@ def _add_build_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=_positive, help="同时用几个进程生成网页（默认：每个处理器核一个）")
     p.add_argument("--partition", metavar="KEY",
                    help="只生成一个省份的网站，如 shandong（python -m generator partitions 列出全部）；--site-url 写这个省份网站的地址")
+    p.add_argument("--search-shard-tasks", type=_positive, metavar="N",
+                   help="一个搜索索引最多收几项任务（默认 2000；任务更多时按区分成几个索引，生成时少占内存）")
 
 
 def _add_entry_options(p: argparse.ArgumentParser) -> None:
@@ -122,6 +124,8 @@ def _add_entry_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=DEFAULT_OUT)
     p.add_argument("--site-url", help="全国入口网站发布后的完整地址，如 https://example.github.io/zwgk/；各省份网站在它下面的 <代码>/")
     p.add_argument("--only", metavar="KEY", nargs="+", help="只收这几个分区，如 --only shandong guangdong（默认全部）")
+    p.add_argument("--search-shard-tasks", type=_positive, metavar="N",
+                   help="一个搜索索引最多收几项任务（默认 2000；单独生成入口网站时要与生成各分区时的一样，入口网站据此找到各分区的全部索引）")
 
 
 def _positive(text: str) -> int:
@@ -184,7 +188,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     times = StageTimes()
     build_site(args.data, args.out, search=not args.no_search, site_url=args.site_url, progress_dir=args.progress,
-               timings=times, jobs=args.jobs, partition=args.partition)
+               timings=times, jobs=args.jobs, partition=args.partition, shard_tasks=args.search_shard_tasks)
     if getattr(args, "timings", None):  # serve builds through here too, without this option
         times.write(args.timings)
     print(f"网站已生成：{args.out}")
@@ -222,7 +226,7 @@ def cmd_partitions(args: argparse.Namespace) -> int:
 def cmd_build_entry(args: argparse.Namespace) -> int:
     from generator.entry_site import build_entry
 
-    keys = build_entry(args.data, args.out, site_url=args.site_url, only=args.only)
+    keys = build_entry(args.data, args.out, site_url=args.site_url, only=args.only, shard_tasks=args.search_shard_tasks)
     print(f"全国入口网站已生成：{args.out}（分区：{'、'.join(keys)}；各分区的网站要放在它下面的同名文件夹里）")
     return 0
 
@@ -231,7 +235,7 @@ def cmd_build_all_partitions(args: argparse.Namespace) -> int:
     from generator.entry_site import build_all
 
     keys = build_all(args.data, args.out, site_url=args.site_url, only=args.only, search=not args.no_search,
-                     jobs=args.jobs)
+                     jobs=args.jobs, shard_tasks=args.search_shard_tasks)
     print(f"网站已生成：{args.out}（全国入口；分区：{'、'.join(keys)}）")
     return 0
 

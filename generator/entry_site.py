@@ -28,13 +28,12 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from generator import mkdocs_hooks, outdir, partitions, terminal, views
+from generator import mkdocs_hooks, outdir, partitions, search_records, terminal, views
 from generator.build import ReferenceDates, _check_site_url, _source_date_epoch, build_site, reference_dates
 from generator.errors import BuildError
 from generator.loader import load_site
 from generator.model import District, Site
 from generator.render import PageWriter, make_env
-from generator.search import BUNDLE
 
 SEARCH_PAGE = "search.md"  # the one hand-written page the entry site takes from content/
 # Pages that live in each province's site: the entry site asks for the province first.
@@ -85,19 +84,23 @@ def chosen_keys(site: Site, only: Iterable[str] | None) -> list[str]:
     return [key for key in known if key in set(only)]
 
 
-def bundle_paths(keys: Iterable[str]) -> list[str]:
-    """Each partition's search bundle, relative to the entry site's root: "shandong/pagefind/"."""
-    return [f"{key}/{BUNDLE}/" for key in keys]
+def bundle_paths(site: Site, keys: Iterable[str], shard_tasks: int | None = None) -> list[str]:
+    """Each partition's search bundles, relative to the entry site's root: "shandong/pagefind/"
+    (and "shandong/pagefind_2/" … for a partition of more than `shard_tasks` tasks, as
+    build_site shards it: search_records.shards)."""
+    return [f"{key}/{name}/" for key in keys
+            for name in search_records.bundle_names(partitions.select(site, key), shard_tasks)]
 
 
 # ---- The entry site alone -------------------------------------------------------------------
 
 def build_entry(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdocs.yml"),
                 site_url: str | None = None, only: Iterable[str] | None = None,
-                lock_timeout: float = outdir.LOCK_TIMEOUT_S) -> list[str]:
+                lock_timeout: float = outdir.LOCK_TIMEOUT_S, shard_tasks: int | None = None) -> list[str]:
     """Build the entry site for the partitions `only` (default: every one) into `out_dir`;
     returns their keys. Like build_site: DataError for invalid data, BuildError (with
-    PartitionError for an unknown key) when a step fails, and `out_dir` is then left as it was."""
+    PartitionError for an unknown key) when a step fails, and `out_dir` is then left as it was.
+    `shard_tasks`: as the partitions are built with (build_site), to find all their bundles."""
     data_dir, out_dir, config_file = Path(data_dir), Path(out_dir).resolve(), Path(config_file).resolve()
     site_url = _check_site_url(site_url)
     site = load_site(data_dir)
@@ -110,8 +113,8 @@ def build_entry(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdo
     with outdir.work_folder(out_dir, lock_timeout) as work:
         docs_dir, site_dir = work / "docs", work / "site"
         nav = _write_step(site, keys, Path(base.docs_dir), docs_dir, out_dir)
-        _run_mkdocs(config_file, base.extra, docs_dir, site_dir, nav, keys, dates, site_url or base.site_url,
-                    out_dir)
+        _run_mkdocs(config_file, base.extra, docs_dir, site_dir, nav, bundle_paths(site, keys, shard_tasks), dates,
+                    site_url or base.site_url, out_dir)
         with outdir.interrupts_ignored(), outdir.guarded("替换网站文件夹", out_dir):
             outdir.publish(site_dir, out_dir)
     return keys
@@ -137,11 +140,11 @@ def write_pages(site: Site, keys: list[str], content_dir: Path, docs_dir: Path) 
 
 
 def _run_mkdocs(config_file: Path, base_extra: dict[str, Any], docs_dir: Path, site_dir: Path, nav: list[Any],
-                keys: list[str], dates: ReferenceDates, site_url: str | None, out_dir: Path) -> None:
+                bundles: list[str], dates: ReferenceDates, site_url: str | None, out_dir: Path) -> None:
     extra = dict(base_extra)
     extra.update(as_of=dates.as_of.isoformat(), data_updated=dates.data_updated.isoformat(),
                  footer_links=[],  # help, about … are pages of each province's site
-                 search_bundles=bundle_paths(keys))  # theme/base.html: <meta name="zw-search-bundles">
+                 search_bundles=bundles)  # theme/base.html: <meta name="zw-search-bundles">
     try:
         config = load_config(str(config_file), site_url=site_url, docs_dir=str(docs_dir), site_dir=str(site_dir),
                              nav=nav, extra=extra, strict=True, hooks=[mkdocs_hooks.__file__])
@@ -163,7 +166,8 @@ def partition_url(site_url: str | None, key: str) -> str | None:
 
 def build_all(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdocs.yml"),
               site_url: str | None = None, only: Iterable[str] | None = None, search: bool = True,
-              jobs: int | None = None, lock_timeout: float = outdir.LOCK_TIMEOUT_S) -> list[str]:
+              jobs: int | None = None, lock_timeout: float = outdir.LOCK_TIMEOUT_S,
+              shard_tasks: int | None = None) -> list[str]:
     """The entry site at `out_dir` and each partition at `out_dir/<key>/`, replaced together
     only when every build succeeded; returns the partitions' keys."""
     data_dir, out_dir, config_file = Path(data_dir), Path(out_dir).resolve(), Path(config_file).resolve()
@@ -172,12 +176,12 @@ def build_all(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdocs
     with outdir.work_folder(out_dir, lock_timeout) as work:
         layout = work / "site"
         build_entry(data_dir, layout, config_file=config_file, site_url=site_url, only=keys,
-                    lock_timeout=lock_timeout)
+                    lock_timeout=lock_timeout, shard_tasks=shard_tasks)
         for key in keys:
             terminal.stage(f"生成分区 {key}")
             build_site(data_dir, layout / key, config_file=config_file, search=search,
                        site_url=partition_url(site_url, key), lock_timeout=lock_timeout, jobs=jobs,
-                       partition=key)
+                       partition=key, shard_tasks=shard_tasks)
         with outdir.interrupts_ignored(), outdir.guarded("替换网站文件夹", out_dir):
             outdir.publish(layout, out_dir)
     return keys

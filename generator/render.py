@@ -131,9 +131,10 @@ Job = tuple  # (template, Page) for a page; (None, Task) for a task's search rec
 class SearchRecords:
     """Where to write the search records (generator/search_records.py) and how to spell them."""
 
-    folder: Path
+    folder: Path  # a folder in it for each shard, named after its bundle (search.bundle_name)
     keys: SearchKeys
     fields: dict[str, TaskFields]  # task key -> what the record holds (search_records.plan_index)
+    bundles: dict[str, str]  # task key -> its shard's bundle (search_records.shards)
 
 
 def render_pages(site: Site, docs_dir: Path, *, as_of: dt.date,
@@ -181,8 +182,8 @@ class _RenderJobs:
             self.writer.render(item.url, item.title, template, item.meta, **item.context)
         else:
             assert self.records is not None
-            search_records.write_record(self.records.folder, self.writer.env, item, self.records.fields[item.key],
-                                        self.records.keys)
+            search_records.write_record(self.records.folder / self.records.bundles[item.key], self.writer.env, item,
+                                        self.records.fields[item.key], self.records.keys)
 
 
 def copy_content(content_dir: Path, docs_dir: Path) -> list[str]:

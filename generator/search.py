@@ -32,6 +32,10 @@ So the index is built from "search keys" (docs/benchmarks.md compares the design
   (generator/search_records.py, written from a template while the pages are rendered, at
   the task page's address): the keys element, the card and the filters. The visible text is
   not indexed at all, and Pagefind indexes the records while MkDocs builds the site.
+- A large site is indexed in shards of whole districts (search_records.shards), one Pagefind
+  run after another, each into a bundle of its own (/pagefind/, /pagefind_2/ …); the pages
+  list them in <meta name="zw-search-bundles"> and search-keys.js opens them as one index.
+  Every shard spells letters alike, from the same keys.
 
 Also, as before: the *extended* Pagefind binary is required (the standard one prints
 "Indexing Chinese in non-extended mode" and the build fails); Pagefind's own UIs are
@@ -47,6 +51,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unicodedata
 from collections import Counter
@@ -78,68 +83,101 @@ CHUNK_POSITIONS = 20_000  # Pagefind closes an index chunk once it holds this ma
 KEYS_FORMAT = 1  # bumped when the spelling changes: search-keys.js refuses another
 
 
+def bundle_name(shard: int) -> str:
+    """The folder of a search bundle in the site: pagefind/ for the first (the only one of a
+    site under SHARD_TASKS tasks), then pagefind_2/, pagefind_3/ … (an underscore: never a
+    district's address)."""
+    return BUNDLE if shard == 0 else f"{BUNDLE}_{shard + 1}"
+
+
 @dataclass(frozen=True)
 class IndexReport:
     pages: int  # pages indexed (the task pages)
     seconds: float  # time the indexer took
-    bundle_bytes: int  # size of everything in /pagefind/
+    bundle_bytes: int  # size of everything in the bundles
     log: str  # the indexer's output
 
 
 class Indexing:
-    """Pagefind indexing the search records (generator/search_records.py) into `bundle`, in a
-    process of its own, while the build goes on (MkDocs); `finish` waits for it."""
+    """Pagefind indexing the search records (generator/search_records.py) of each shard into
+    its bundle, one shard after another, in processes of their own started from a thread
+    while the build goes on (MkDocs); `finish` waits for them. One shard at a time: Pagefind
+    holds about 110 KB a task while it indexes, so the shards bound the build's memory."""
 
-    def __init__(self, records_dir: Path, bundle: Path) -> None:
-        self.bundle = bundle
+    def __init__(self, shards: list[tuple[Path, Path]]) -> None:
+        self.shards = shards  # (records folder, bundle folder) of each shard
         self.started = time.perf_counter()
-        self.cmd = [sys.executable, "-m", "pagefind", "--site", str(records_dir), "--output-path", str(bundle)]
-        self.log_file = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # a pipe could fill up and stall it
-        try:
-            self.process = subprocess.Popen(self.cmd, stdout=self.log_file, stderr=subprocess.STDOUT)
-        except OSError as exc:
-            self.log_file.close()
-            raise BuildError(f"无法运行 Pagefind（{' '.join(self.cmd)}）：{exc}") from exc
+        self.ended: float | None = None
+        self._lock = threading.Lock()  # guards _process against stop()
+        self._stopping = False
+        self._process: subprocess.Popen[bytes] | None = None
+        self._logs: list[tuple[int, str]] = []  # exit code and output of each shard indexed
+        self._error: BuildError | None = None
+        self._thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        for records_dir, bundle in self.shards:
+            cmd = [sys.executable, "-m", "pagefind", "--site", str(records_dir), "--output-path", str(bundle)]
+            with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as log_file:  # a pipe could fill up and stall it
+                with self._lock:
+                    if self._stopping:
+                        return
+                    try:
+                        self._process = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT)
+                    except OSError as exc:
+                        self._error = BuildError(f"无法运行 Pagefind（{' '.join(cmd)}）：{exc}")
+                        return
+                code = self._process.wait()
+                log_file.seek(0)
+                self._logs.append((code, log_file.read()))
+            if code != 0:
+                return
+        self.ended = time.perf_counter()
 
     def stop(self) -> None:
         """Stop it (the build failed elsewhere)."""
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        self.log_file.close()
+        with self._lock:
+            self._stopping = True
+            if self._process is not None and self._process.poll() is None:
+                self._process.kill()
+        self._thread.join()
 
     def wait(self) -> str:
-        """Pagefind's output, once it has finished; BuildError when it failed."""
-        try:
-            code = self.process.wait(timeout=max(1.0, TIMEOUT_S - (time.perf_counter() - self.started)))
-        except subprocess.TimeoutExpired as exc:
+        """Pagefind's output, once every shard is indexed; BuildError when one failed."""
+        self._thread.join(timeout=max(1.0, TIMEOUT_S - (time.perf_counter() - self.started)))
+        if self._thread.is_alive():
             self.stop()
-            raise BuildError(f"Pagefind 超过 {TIMEOUT_S} 秒还没有建好索引（{' '.join(self.cmd)}）") from exc
-        self.log_file.seek(0)
-        log = self.log_file.read()
-        self.log_file.close()
-        return check_log(code, log)
+            raise BuildError(f"Pagefind 超过 {TIMEOUT_S} 秒还没有建好索引（{self.shards[0][0].parent}）")
+        if self._error is not None:
+            raise self._error
+        return "".join(check_log(code, log) for code, log in self._logs)
 
-    def finish(self, pages: list[TaskFields], keys: SearchKeys, data_dir: Path | None) -> IndexReport:
-        """Wait, then make the bundle reproducible and add our own files to it. `pages`: the
-        fields of every task indexed, for the fallback file; `data_dir` (site_data/) supplies
-        its synonyms and theme keywords."""
+    def finish(self, shard_pages: list[list[TaskFields]], keys: SearchKeys, data_dir: Path | None) -> IndexReport:
+        """Wait, then make each bundle reproducible and add our own files to it. `shard_pages`:
+        the fields of every task indexed in each shard, for its fallback file; `data_dir`
+        (site_data/) supplies the synonyms and theme keywords."""
         log = self.wait()
-        seconds = time.perf_counter() - self.started
-        bundle = self.bundle
-        make_reproducible(bundle)
-        drop_unused_ui(bundle)
-        drop_fragment_content(bundle)
-        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-        indexed = sum(lang["page_count"] for lang in entry["languages"].values())
-        if indexed != len(pages):
-            raise BuildError(f"搜索索引里有 {indexed} 项任务，应有 {len(pages)} 项。Pagefind 的输出：\n{log.strip()}")
-        from generator import search_fallback  # the fallback's word lists (pinyin, synonyms, 繁体字)
+        seconds = (self.ended or time.perf_counter()) - self.started
+        for (_, bundle), pages in zip(self.shards, shard_pages, strict=True):
+            finish_bundle(bundle, pages, keys, data_dir, log)
+        size = sum(p.stat().st_size for _, bundle in self.shards for p in bundle.rglob("*") if p.is_file())
+        return IndexReport(sum(len(pages) for pages in shard_pages), seconds, size, log)
 
-        keys_file = {**keys.to_json(), "order": name_orders(bundle)}  # read by search.js's filters
-        write_bundle_files(bundle, {"zw_keys": keys_file, "zw_fallback": search_fallback.build(pages, keys, data_dir)})
-        size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
-        return IndexReport(indexed, seconds, size, log)
+
+def finish_bundle(bundle: Path, pages: list[TaskFields], keys: SearchKeys, data_dir: Path | None, log: str) -> None:
+    """One bundle made reproducible, checked to hold `pages`, with its keys and fallback files."""
+    make_reproducible(bundle)
+    drop_unused_ui(bundle)
+    drop_fragment_content(bundle)
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    indexed = sum(lang["page_count"] for lang in entry["languages"].values())
+    if indexed != len(pages):
+        raise BuildError(f"搜索索引 {bundle.name} 里有 {indexed} 项任务，应有 {len(pages)} 项。Pagefind 的输出：\n{log.strip()}")
+    from generator import search_fallback  # the fallback's word lists (pinyin, synonyms, 繁体字)
+
+    keys_file = {**keys.to_json(), "order": name_orders(bundle)}  # read by search.js's filters
+    write_bundle_files(bundle, {"zw_keys": keys_file, "zw_fallback": search_fallback.build(pages, keys, data_dir)})
 
 
 def check_log(returncode: int, log: str) -> str:

@@ -9,6 +9,11 @@ carry no search data at all.
 
 The letters' ranks come from `keys_site`, the whole data set even when a build publishes one
 partition of it, so that a query is spelled alike in every partition's index.
+
+A large site's records are indexed in shards (`shards`), whole districts of at most
+SHARD_TASKS tasks each, one Pagefind bundle per shard: Pagefind holds about 110 KB a task while
+it indexes, and one shard at a time keeps a build of 100 districts within its memory budget
+(docs/scale-out.md). The search page opens the bundles as one index (search-keys.js).
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from generator.status import Status
 from generator.wrapped_text import display_text
 
 TEMPLATE = "search_record.html.j2"
+SHARD_TASKS = 2000  # tasks of one search bundle at most, unless one district has more
 LANG = "zh-Hans"  # the pages' language (theme: zh): Pagefind names its bundle files after it
 
 
@@ -56,6 +62,27 @@ def plan_index(keys_site: Site, site: Site, as_of: dt.date
     every = site_fields(keys_site, statuses)
     mine = {task.key for task in site.tasks}
     return search.make_keys(every), {task.key: fields for task, fields in zip(keys_site.tasks, every) if task.key in mine}
+
+
+def shards(site: Site, limit: int | None = None) -> list[list[str]]:
+    """The task keys of each search bundle: whole districts in the site's order, as many as
+    fit in `limit` tasks (default SHARD_TASKS; a district of more has a bundle of its own)."""
+    limit = limit or SHARD_TASKS
+    by_district: dict[str, list[str]] = {}
+    for task in site.tasks:
+        by_district.setdefault(task.plan.district.slug, []).append(task.key)
+    out: list[list[str]] = []
+    for keys in by_district.values():
+        if out and len(out[-1]) + len(keys) <= limit:
+            out[-1] += keys
+        else:
+            out.append(list(keys))
+    return out or [[]]
+
+
+def bundle_names(site: Site, limit: int | None = None) -> list[str]:
+    """The folders of the site's search bundles (search.bundle_name), one per shard."""
+    return [search.bundle_name(i) for i in range(len(shards(site, limit)))]
 
 
 def record(env: jinja2.Environment, task: Task, fields: search.TaskFields, keys: search.SearchKeys,

@@ -13,7 +13,7 @@ import pytest
 
 from generator import search_records
 from generator.build import build_site, reference_dates
-from generator.entry_site import build_entry
+from generator.entry_site import build_entry, bundle_paths
 from generator.errors import DataError
 from generator.loader import load_site
 from generator.model import Site
@@ -183,6 +183,20 @@ def test_the_entry_pages_name_the_partitions_search_bundles(entry_site: Path) ->
     search = (entry_site / "search" / "index.html").read_text(encoding="utf-8")
     assert 'id="zw-search-q"' in search and "assets/search.js" in search
     assert not (entry_site / "pagefind").exists()
+
+
+def test_the_entry_names_every_shard_of_a_sharded_partition(real_site: Site, tmp_path: Path) -> None:
+    """A partition of more than --search-shard-tasks tasks has several bundles; the entry site
+    names them all, as the partition's own build shards it (search_records.shards)."""
+    listed = bundle_paths(real_site, ["guangdong", "shandong"], 100)
+    assert listed == ["guangdong/pagefind/", "shandong/pagefind/", "shandong/pagefind_2/", "shandong/pagefind_3/"]
+    assert bundle_paths(real_site, ["guangdong", "shandong"]) == ["guangdong/pagefind/", "shandong/pagefind/"]
+    out = tmp_path / "shandong"
+    build_site(DATA, out, config_file=ROOT / "mkdocs.yml", partition="shandong", shard_tasks=100)
+    built = sorted(f"shandong/{p.name}/" for p in out.iterdir() if p.name.startswith("pagefind"))
+    assert built == [path for path in listed if path.startswith("shandong/")]
+    html = (out / "search" / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="zw-search-bundles" content="pagefind/ pagefind_2/ pagefind_3/">' in html
 
 
 def test_no_partition_key_can_take_a_folder_of_the_entry_site(entry_site: Path) -> None:

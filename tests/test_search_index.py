@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import search, views
+from generator import search, search_records, views
 from generator.build import build_site, reference_dates
 from generator.errors import BuildError
 from generator.status import STATUS_CODES, STATUS_LABELS, status_inputs
@@ -257,6 +257,25 @@ def test_make_reproducible_undoes_pagefinds_arbitrary_order(built_site, tmp_path
     assert [name for name in original if original[name] != again[name]] == []
 
 
+# ---- Shards: a large site's records in several bundles (search_records.shards) ------------------
+
+def test_a_site_under_the_shard_size_has_one_bundle_in_site_order(real_site) -> None:
+    assert search_records.shards(real_site) == [[task.key for task in real_site.tasks]]
+    assert search_records.bundle_names(real_site) == ["pagefind"]
+
+
+@pytest.mark.parametrize(("limit", "sizes"), [(100, [66, 99, 59, 49]), (150, [116, 108, 49]), (10, [66, 50, 49, 59, 49])])
+def test_shards_hold_whole_districts_in_site_order(real_site, limit: int, sizes: list[int]) -> None:
+    """Districts are never split: one of more than `limit` tasks (all five at 10) is a shard alone."""
+    groups = search_records.shards(real_site, limit)
+    assert [len(group) for group in groups] == sizes
+    assert [key for group in groups for key in group] == [task.key for task in real_site.tasks]
+    district_of = {task.key: task.plan.district.slug for task in real_site.tasks}
+    slugs = [sorted({district_of[key] for key in group}) for group in groups]
+    assert len({slug for group in slugs for slug in group}) == sum(len(group) for group in slugs) == 5
+    assert search_records.bundle_names(real_site, limit)[1:] == [f"pagefind_{i}" for i in range(2, len(sizes) + 1)]
+
+
 # ---- The indexer must be the extended one, and must succeed ---------------------------------
 
 def fake_pagefind(tmp_path: Path, output: str, code: int) -> Path:
@@ -278,7 +297,21 @@ def test_wrong_or_failing_indexer_fails_the_build(tmp_path, monkeypatch, output,
     records = tmp_path / "records"
     records.mkdir()
     with pytest.raises(BuildError, match=message):
-        search.Indexing(records, tmp_path / "pagefind").wait()
+        search.Indexing([(records, tmp_path / "pagefind")]).wait()
+
+
+def test_a_failing_later_shard_fails_the_build(tmp_path, monkeypatch) -> None:
+    """Shards are indexed one after another; the second one's failure is the build's."""
+    script = tmp_path / "pagefind_fake"
+    script.write_text('#!/bin/sh\ncase "$*" in *pagefind_2*) echo "Error: shard broke"; exit 3;; esac\n'
+                      'echo "Running Pagefind v1.5.2"\n', encoding="utf-8")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(script))
+    shards = [(tmp_path / "records" / name, tmp_path / "bundles" / name) for name in ("pagefind", "pagefind_2")]
+    for records, _ in shards:
+        records.mkdir(parents=True)
+    with pytest.raises(BuildError, match="退出码 3(.|\n)*shard broke"):
+        search.Indexing(shards).wait()
 
 
 def test_a_failing_index_keeps_the_previous_site(built_site, tmp_path, monkeypatch) -> None:

@@ -220,13 +220,17 @@ function clearResults() {
 }
 
 /* Requirement-text matches first, then unit names, section titles, theme names; within each,
-   the earlier the first match (a lead unit's name comes before the others). */
+   the earlier the first match (a lead unit's name comes before the others), then the more
+   matches. Last the page's id in the index: never Pagefind's score, which weighs a word by
+   how rare it is in its own bundle, so that a site searched as several bundles (a large
+   site's shards, the entry site's partitions) lists its results as one bundle would. */
 function ranked(results, keys) {
   const order = Object.keys(FIELD_LABELS);
   return results
-    .map((result, i) => ({ result, i, position: result.words.length ? result.words[0] : Infinity }))
+    .map((result) => ({ result, position: result.words.length ? result.words[0] : Infinity }))
     .map((item) => ({ ...item, field: fieldAt(item.position, keys) }))
-    .sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field) || a.position - b.position || a.i - b.i);
+    .sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field) || a.position - b.position
+      || b.result.words.length - a.result.words.length || (a.result.id < b.result.id ? -1 : a.result.id > b.result.id ? 1 : 0));
 }
 
 async function runSearch() {
