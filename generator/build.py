@@ -183,7 +183,8 @@ def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdoc
             if indexing and index:
                 terminal.stage("建立搜索索引（Pagefind）")
                 with times.stage("search"):
-                    times.alongside["pagefind"] = _search_step(indexing, index, shards, site_dir, out_dir, data_dir)
+                    times.alongside["pagefind"] = _search_step(indexing, index, shards, site, site_dir, out_dir,
+                                                               data_dir)
         finally:
             if indexing:
                 indexing.stop()
@@ -243,12 +244,13 @@ def _start_indexing(shards: list[tuple[Path, Path]], out_dir: Path) -> search_in
 
 
 def _search_step(indexing: search_index.Indexing, index: tuple[search_index.SearchKeys, dict[str, search_index.TaskFields]],
-                 shards: list[list[str]], site_dir: Path, out_dir: Path, data_dir: Path) -> float:
+                 shards: list[list[str]], site: Site, site_dir: Path, out_dir: Path, data_dir: Path) -> float:
     """Wait for Pagefind, finish its bundles and put them in the site (/pagefind/, /pagefind_2/
     …); the seconds Pagefind took."""
     keys, fields = index
     try:  # data_dir: the search's synonyms and theme keywords (generator/search_fallback.py)
-        report = indexing.finish([[fields[key] for key in shard] for shard in shards], keys, data_dir)
+        report = indexing.finish([[fields[key] for key in shard] for shard in shards], keys,
+                                 search_records.district_filter(site), data_dir)
         for _, bundle in indexing.shards:
             shutil.move(str(bundle), str(site_dir / bundle.name))
         return report.seconds

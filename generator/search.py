@@ -153,20 +153,24 @@ class Indexing:
             raise self._error
         return "".join(check_log(code, log) for code, log in self._logs)
 
-    def finish(self, shard_pages: list[list[TaskFields]], keys: SearchKeys, data_dir: Path | None) -> IndexReport:
+    def finish(self, shard_pages: list[list[TaskFields]], keys: SearchKeys, districts: dict[str, list[str]],
+               data_dir: Path | None) -> IndexReport:
         """Wait, then make each bundle reproducible and add our own files to it. `shard_pages`:
-        the fields of every task indexed in each shard, for its fallback file; `data_dir`
+        the fields of every task indexed in each shard, for its fallback file; `districts`:
+        the district filter's values (search_records.district_filter); `data_dir`
         (site_data/) supplies the synonyms and theme keywords."""
         log = self.wait()
         seconds = (self.ended or time.perf_counter()) - self.started
         for (_, bundle), pages in zip(self.shards, shard_pages, strict=True):
-            finish_bundle(bundle, pages, keys, data_dir, log)
+            finish_bundle(bundle, pages, keys, districts, data_dir, log)
         size = sum(p.stat().st_size for _, bundle in self.shards for p in bundle.rglob("*") if p.is_file())
         return IndexReport(sum(len(pages) for pages in shard_pages), seconds, size, log)
 
 
-def finish_bundle(bundle: Path, pages: list[TaskFields], keys: SearchKeys, data_dir: Path | None, log: str) -> None:
-    """One bundle made reproducible, checked to hold `pages`, with its keys and fallback files."""
+def finish_bundle(bundle: Path, pages: list[TaskFields], keys: SearchKeys, districts: dict[str, list[str]],
+                  data_dir: Path | None, log: str) -> None:
+    """One bundle made reproducible, checked to hold `pages`, with its keys and fallback files.
+    Every bundle of a site lists all the site's districts, so that its shards agree."""
     make_reproducible(bundle)
     drop_unused_ui(bundle)
     drop_fragment_content(bundle)
@@ -176,7 +180,8 @@ def finish_bundle(bundle: Path, pages: list[TaskFields], keys: SearchKeys, data_
         raise BuildError(f"搜索索引 {bundle.name} 里有 {indexed} 项任务，应有 {len(pages)} 项。Pagefind 的输出：\n{log.strip()}")
     from generator import search_fallback  # the fallback's word lists (pinyin, synonyms, 繁体字)
 
-    keys_file = {**keys.to_json(), "order": name_orders(bundle)}  # read by search.js's filters
+    keys_file = {**keys.to_json(), "order": {"district": list(districts), **name_orders(bundle)},  # search.js's filters
+                 "districts": districts}
     write_bundle_files(bundle, {"zw_keys": keys_file, "zw_fallback": search_fallback.build(pages, keys, data_dir)})
 
 
@@ -369,22 +374,18 @@ def pinyin_key(name: str) -> tuple[list[str], str]:
 
 
 def name_orders(bundle: Path) -> dict[str, list[str]]:
-    """The values of the district and theme filters in the order the filters list them,
-    decided here so that every browser lists them alike (a browser's collation varies):
-    districts by their address (the data's own pinyin, /changqing/ …), themes by pinyin."""
+    """The values of the theme filter in the order the filter lists them, by pinyin, decided
+    here so that every browser lists them alike (a browser's collation varies). (Districts:
+    in the order of the districts page, search_records.district_filter.)"""
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    slugs: dict[str, str] = {}
     values: dict[str, set[str]] = {name: set() for name in ORDERED_BY_NAME}
     for info in entry["languages"].values():
         meta = _read(bundle / f"pagefind.{info['hash']}.pf_meta")
         for page_hash, _ in meta[1]:
             fragment = _read_fragment(bundle / "fragment" / f"{page_hash}.pf_fragment")
-            for name in fragment["filters"].get("district", []):
-                slugs.setdefault(name, fragment["url"].strip("/").split("/")[0])
             for name in ORDERED_BY_NAME:
                 values[name].update(fragment["filters"].get(name, []))
-    orders = {"district": sorted(slugs, key=lambda name: (slugs[name], name))}
-    return orders | {name: sorted(found, key=pinyin_key) for name, found in values.items()}
+    return {name: sorted(found, key=pinyin_key) for name, found in values.items()}
 
 
 def _read_fragment(path: Path) -> dict[str, Any]:

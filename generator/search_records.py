@@ -85,6 +85,15 @@ def bundle_names(site: Site, limit: int | None = None) -> list[str]:
     return [search.bundle_name(i) for i in range(len(shards(site, limit)))]
 
 
+def district_filter(site: Site) -> dict[str, list[str]]:
+    """The search's district filter: each district's value, its address (changqing: unique,
+    where two cities may each have a 鼓楼区), -> [its group, province and city (山东省济南市);
+    the name its option shows under the group], in the order of the 各地区 page."""
+    return {district.slug: [group.province + city.city, district.name]
+            for group in views.place_groups([(district, None) for district in site.districts])
+            for city in group.cities for district, _ in city.items}
+
+
 def record(env: jinja2.Environment, task: Task, fields: search.TaskFields, keys: search.SearchKeys,
            words: list[str] | None = None) -> str:
     """The record's HTML from the task's fields (plan_index made them); `words`: other keys
@@ -95,7 +104,7 @@ def record(env: jinja2.Environment, task: Task, fields: search.TaskFields, keys:
         card_value=search.card_value(fields.card), card_prefix=search.CARD_PREFIX,
         words=keys.page_words(fields) if words is None else words,
         status=fields.card["status"]["label"], units=units, deadline=views.deadline_facet(task.deadline),
-        themes=[theme.name for theme in task.themes], district=task.plan.district.name, year=task.plan.year)
+        themes=[theme.name for theme in task.themes], district=task.plan.district.slug, year=task.plan.year)
 
 
 def write_record(folder: Path, env: jinja2.Environment, task: Task, fields: search.TaskFields,

@@ -27,13 +27,13 @@ def other_sources(name: str) -> list[str]:
 
 def search_filter_values(site: Site, as_of: dt.date) -> dict[str, dict[str, set[str]]]:
     """Search filter -> value -> URLs ("/changqing/2022/1/") of the tasks that carry it, from
-    the data: units by canonical name, lead and shared alike; the status label on `as_of`
+    the data: districts by address (changqing); units by canonical name, lead and shared alike; the status label on `as_of`
     (the build's reference date, generator.build.reference_dates)."""
     values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     statuses = views.task_statuses(site, as_of)
     for task in site.tasks:
         url = "/" + views.task_url(task)
-        values["district"][task.plan.district.name].add(url)
+        values["district"][task.plan.district.slug].add(url)  # unique: two cities may each have a 鼓楼区
         values["year"][str(task.plan.year)].add(url)
         values["deadline"][views.deadline_facet(task.deadline)].add(url)
         values["status"][statuses[task.key].label].add(url)

@@ -276,6 +276,21 @@ def test_shards_hold_whole_districts_in_site_order(real_site, limit: int, sizes:
     assert search_records.bundle_names(real_site, limit)[1:] == [f"pagefind_{i}" for i in range(2, len(sizes) + 1)]
 
 
+def test_the_district_filter_holds_addresses_grouped_by_province_and_city(built_site, real_site) -> None:
+    """Each task's district filter value is its district's address (unique, where two cities
+    may each have a 鼓楼区); the keys file lists the districts in the 各地区 page's order, each
+    with its group (province and city) and the name its option shows."""
+    fragments = bundle_fragments(built_site / "pagefind")
+    for task in real_site.tasks:
+        assert fragments["/" + views.task_url(task)]["filters"]["district"] == [task.plan.district.slug]
+    entry = json.loads((built_site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    keys_file = json.loads((built_site / "pagefind" / entry["zw_keys"]).read_text(encoding="utf-8"))
+    assert keys_file["order"]["district"] == ["haojiang", "changqing", "licheng", "rencheng", "shangyu"]
+    assert keys_file["districts"] == {"haojiang": ["广东省汕头市", "濠江区"], "changqing": ["山东省济南市", "长清区"],
+                                      "licheng": ["山东省济南市", "历城区"], "rencheng": ["山东省济宁市", "任城区"],
+                                      "shangyu": ["浙江省绍兴市", "上虞区"]}
+
+
 # ---- The indexer must be the extended one, and must succeed ---------------------------------
 
 def fake_pagefind(tmp_path: Path, output: str, code: int) -> Path:

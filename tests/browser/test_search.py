@@ -16,13 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
 from generator import views
 from generator.build import reference_dates
-from generator.model import Site, Task
+from generator.model import District, Site, Task
 from generator.search import SearchKeys, folded
 from generator.status import CHINA, STATUS_CODES, STATUS_LABELS, china_today, task_status
 
@@ -218,13 +219,13 @@ def test_each_filter_returns_exactly_its_tasks(search_page, real_site, as_of) ->
 
 
 def test_query_and_filter_together(browser, base_url, real_site) -> None:
-    query, district = "公开", real_site.plans[0].district.name
+    query, district = "公开", real_site.plans[0].district.slug
     context = new_context(browser, 1280)
     page = context.new_page()
     try:
         page.goto(f"{base_url}/search/?q={quote(query)}&district={quote(district)}")
         page.wait_for_function(SEARCH_SETTLED)
-        in_district = {"/" + views.task_url(t) for t in real_site.tasks if t.plan.district.name == district}
+        in_district = {"/" + views.task_url(t) for t in real_site.tasks if t.plan.district.slug == district}
         cards = show_all_cards(page)
         assert {unquote(card["url"]) for card in cards} == expected_urls(real_site, query) & in_district
     finally:
@@ -320,10 +321,11 @@ def test_search_page_works_with_the_keyboard_alone(browser, base_url, real_site)
         district = page.input_value("#zw-filter-district")
         assert district
         page.wait_for_function(SEARCH_SETTLED)
-        page.wait_for_function("d => document.getElementById('zw-search-status').textContent.includes(d)", arg=district)
+        name = next(d.name for d in real_site.districts if d.slug == district)
+        page.wait_for_function("d => document.getElementById('zw-search-status').textContent.includes(d)", arg=f"地区：{name}")
         narrowed = {unquote(urlsplit(h).path) for h in page.locator(".zw-result__link").evaluate_all(
             "links => links.map(a => a.href)")}
-        in_district = {"/" + views.task_url(t) for t in real_site.tasks if t.plan.district.name == district}
+        in_district = {"/" + views.task_url(t) for t in real_site.tasks if t.plan.district.slug == district}
         assert narrowed <= in_district
         assert status_count(page) <= total
         assert f"district={quote(district)}" in page.url
@@ -352,7 +354,7 @@ def test_more_results_button_moves_focus_to_the_new_cards(browser, base_url) -> 
 
 
 def test_address_keeps_query_and_filters(browser, base_url, real_site) -> None:
-    district = real_site.plans[-1].district.name
+    district = real_site.plans[-1].district.slug
     context = new_context(browser, 1280)
     page = context.new_page()
     try:
@@ -361,7 +363,7 @@ def test_address_keeps_query_and_filters(browser, base_url, real_site) -> None:
         assert page.input_value("#zw-filter-district") == district
         assert page.evaluate("document.querySelector('[data-zw-search-filters]').open")
         expected = expected_urls(real_site, "信息公开") & {
-            "/" + views.task_url(t) for t in real_site.tasks if t.plan.district.name == district}
+            "/" + views.task_url(t) for t in real_site.tasks if t.plan.district.slug == district}
         assert status_count(page) == len(expected) > 0
     finally:
         context.close()
@@ -370,7 +372,7 @@ def test_address_keeps_query_and_filters(browser, base_url, real_site) -> None:
 def test_unit_list_keeps_only_the_units_with_results(browser, base_url, real_site, as_of) -> None:
     """With a district chosen, the unit filter offers that district's units, each with the
     number of its tasks there, and not the hundred-odd units of the other districts."""
-    district = real_site.plans[0].district.name
+    district = real_site.plans[0].district.slug
     in_district = search_filter_values(real_site, as_of)["district"][district]
     expected = {name: len(urls & in_district) for name, urls in search_filter_values(real_site, as_of)["unit"].items()
                 if urls & in_district}
@@ -399,14 +401,16 @@ def task_by_url(site: Site) -> dict[str, Task]:
     return {"/" + views.task_url(t): t for t in site.tasks}
 
 
-def filter_options(page, select: str) -> list[tuple[str, int]]:
-    """A filter's options after 全部…, as (value, number of tasks) in the order shown."""
+def filter_options(page, select: str, labels: dict[str, str] | None = None) -> list[tuple[str, int]]:
+    """A filter's options after 全部…, as (value, number of tasks) in the order shown. A
+    district's option shows its name (长清区) for its value, its address (changqing): `labels`
+    gives what each value reads as, where that is not the value itself."""
     options = page.locator(f"{select} option").evaluate_all(
         "options => options.slice(1).map(o => [o.value, o.textContent])")
     shown = []
     for value, label in options:
         match = re.fullmatch(r"(.+)（(\d+)项）", label)
-        assert match and match.group(1) == value, label
+        assert match and match.group(1) == (labels or {}).get(value, value), label
         shown.append((value, int(match.group(2))))
     return shown
 
@@ -531,7 +535,7 @@ def test_cards_fall_back_to_the_build_time_status_without_status_js(browser, bas
     context.route("**/assets/status.js", lambda route: route.abort())
     page = context.new_page()
     try:
-        page.goto(base_url + "/search/?q=" + quote("公开") + "&district=" + quote(real_site.plans[0].district.name))
+        page.goto(base_url + "/search/?q=" + quote("公开") + "&district=" + quote(real_site.plans[0].district.slug))
         page.wait_for_function(SEARCH_SETTLED)
         assert page.evaluate("typeof window.zwStatus") == "undefined"
         cards = show_all_cards(page)
@@ -617,17 +621,26 @@ def test_back_from_a_result_returns_to_the_same_place(browser, base_url, real_si
         context.close()
 
 
-def test_the_district_filter_lists_districts_in_order_and_none_without_results(browser, base_url, real_site) -> None:
-    """Districts in the order of their addresses (the data's own pinyin: changqing, haojiang …),
-    each with its number of results, and never one that would show none: also once a
-    district is chosen."""
-    order = sorted(real_site.districts, key=lambda d: d.slug)
-    in_district = {d.name: {"/" + views.task_url(t) for t in real_site.tasks if t.plan.district.slug == d.slug}
+def districts_page_order(site_dir: Path, site: Site) -> list[District]:
+    """The districts in the order the 各地区 page lists them (by province, city, address)."""
+    html = (site_dir / "districts" / "index.html").read_text(encoding="utf-8")
+    return sorted(site.districts, key=lambda d: html.index(f'href="../{d.slug}/"'))
+
+
+def test_the_district_filter_lists_districts_in_order_and_none_without_results(browser, base_url, site_dir,
+                                                                              real_site) -> None:
+    """Districts by their names, in the order of the 各地区 page under a heading for each
+    province and city, each with its number of results, and never one that would show none:
+    also once a district is chosen, which the status line then names."""
+    order = districts_page_order(site_dir, real_site)
+    assert [d.slug for d in order] == ["haojiang", "changqing", "licheng", "rencheng", "shangyu"]  # 广东 山东(济南 济宁) 浙江
+    in_district = {d.slug: {"/" + views.task_url(t) for t in real_site.tasks if t.plan.district.slug == d.slug}
                    for d in order}
+    names = {d.slug: d.name for d in order}
 
     def by_district(query: str) -> list[tuple[str, int]]:
         hits = expected_urls(real_site, query)
-        return [(d.name, len(hits & in_district[d.name])) for d in order if hits & in_district[d.name]]
+        return [(d.slug, len(hits & in_district[d.slug])) for d in order if hits & in_district[d.slug]]
 
     # A query found in some districts but not all, so that one would read 0 (from the data).
     query = next(q for q in query_set(real_site) if 2 <= len(by_district(q)) < len(order))
@@ -638,12 +651,17 @@ def test_the_district_filter_lists_districts_in_order_and_none_without_results(b
         page.goto(base_url + "/search/?q=" + quote(query))
         page.wait_for_function(SEARCH_SETTLED)
         page.click("[data-zw-search-filters] summary")
-        assert filter_options(page, "#zw-filter-district") == expected
+        assert filter_options(page, "#zw-filter-district", names) == expected
+        groups = page.eval_on_selector_all("#zw-filter-district optgroup", "gs => gs.map((g) => [g.label, g.children.length])")
+        cities = {d.slug: d.province + d.city for d in order}
+        assert groups == [[city, sum(1 for value, _ in expected if cities[value] == city)]
+                          for city in dict.fromkeys(cities[value] for value, _ in expected)]
         chosen = expected[-1][0]
         page.select_option("#zw-filter-district", chosen)
         page.wait_for_function(SEARCH_SETTLED)
-        page.wait_for_function("d => document.getElementById('zw-search-status').textContent.includes(d)", arg=chosen)
-        assert filter_options(page, "#zw-filter-district") == expected
+        page.wait_for_function("d => document.getElementById('zw-search-status').textContent.includes(d)",
+                               arg=f"地区：{names[chosen]}")
+        assert filter_options(page, "#zw-filter-district", names) == expected
         assert page.input_value("#zw-filter-district") == chosen
     finally:
         context.close()

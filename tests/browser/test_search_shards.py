@@ -114,6 +114,9 @@ def test_the_filters_count_the_tasks_of_every_bundle(pages, query: str, district
         shown[name] = {select: page.eval_on_selector_all(
             f"#zw-filter-{select} option", "options => options.map((o) => [o.value, o.textContent])")
             for select in FILTERS}
+        shown[name]["groups"] = page.eval_on_selector_all(
+            "#zw-filter-district optgroup", "groups => groups.map((g) => [g.label, g.children.length])")
     assert shown["sharded"] == shown["one"]
     assert len(shown["sharded"]["district"]) == 1 + districts  # 全部地区, then the districts with results
+    assert sum(count for _, count in shown["sharded"]["groups"]) == districts
     assert pages["failures"] == []

@@ -86,6 +86,7 @@ export async function loadSiteKeys(bundles) {
   if (!others.length) return keys;
   keys.pages = all.reduce((sum, one) => sum + one.pages, 0);
   keys.order = mergedOrders(all.map((one) => one.order || {}));
+  keys.districts = Object.assign({}, ...all.map((one) => one.districts || {}));
   keys.fallbackUrls = all.map((one) => one.fallbackUrl).filter(Boolean); // search-fallback.js merges them
   return keys;
 }

@@ -153,21 +153,37 @@ function sortedValues(name, values, keys) {
   return values.sort(nameOrder(name, keys));
 }
 
+/* What a filter's value reads as: a year with 年; a district (its value is its address,
+   changqing: unique, where two cities may each have a 鼓楼区) by its name (keys.districts). */
+function valueLabel(name, value, keys) {
+  if (name === "year") return `${value}年`;
+  const place = name === "district" && keys && keys.districts && keys.districts[value];
+  return place ? place[1] : value;
+}
+
 /* Each filter lists the values that would show tasks, each with how many: for the current
    search (counts), or on the whole site before any search. A value that would show none is
-   left out, except the one chosen. */
+   left out, except the one chosen. Districts are grouped by province and city, in the
+   order of the 各地区 page (keys.districts: address -> [province and city, name]). */
 function fillFilters(counts, keys) {
   if (!allFilters) return;
+  const districts = (keys && keys.districts) || {};
   for (const name of FILTERS) {
     const select = selects[name];
     const chosen = select.value;
     const numbers = counts ? counts[name] || {} : allFilters[name] || {};
     const values = sortedValues(name, Object.keys(allFilters[name] || {}), keys);
-    while (select.options.length > 1) select.remove(1);
+    select.replaceChildren(select.options[0]); // 全部…
+    let group = null;
     for (const value of values) {
       if (!numbers[value] && value !== chosen) continue;
-      const label = name === "year" ? `${value}年` : value;
-      select.add(new Option(`${label}（${numbers[value] || 0}项）`, value));
+      const place = name === "district" ? districts[value] : null;
+      const option = new Option(`${valueLabel(name, value, keys)}（${numbers[value] || 0}项）`, value);
+      if (place && (!group || group.label !== place[0])) {
+        group = select.appendChild(document.createElement("optgroup"));
+        group.label = place[0];
+      }
+      (place ? group : select).append(option);
     }
     if (chosen) setSelect(select, chosen);
   }
@@ -205,8 +221,8 @@ function setState(state) {
   performance.mark(`zw-search:${state}`);
 }
 
-function describeFilters(filters) {
-  const parts = Object.entries(filters).map(([name, value]) => `${FILTER_LABELS[name]}：${value}`);
+function describeFilters(filters, keys) {
+  const parts = Object.entries(filters).map(([name, value]) => `${FILTER_LABELS[name]}：${valueLabel(name, value, keys)}`);
   return parts.length ? `（条件：${parts.join("，")}）` : "";
 }
 
@@ -266,10 +282,10 @@ async function runSearch() {
     heading.hidden = false;
     await showMore(id, false);
     if (id !== searchId) return;
-    say(`找到 ${count} 项${what}任务${describeFilters(filters)}。`);
+    say(`找到 ${count} 项${what}任务${describeFilters(filters, keys)}。`);
     explainResults(current, keys);
   } else {
-    say(`没有找到${what}任务${describeFilters(filters)}。可以换一个词，或者减少条件。`);
+    say(`没有找到${what}任务${describeFilters(filters, keys)}。可以换一个词，或者减少条件。`);
   }
   performance.mark("zw-search:cards"); // the benchmark's "cards on screen"
   if (query && count < FEW) await showRelated(id, query, filters, keys, pagefind);
