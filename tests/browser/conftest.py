@@ -8,7 +8,9 @@ Playwright cannot download browsers here: it drives Debian's /usr/bin/chromium.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
+import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,11 +20,16 @@ from urllib.parse import quote, urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from generator import views
+from generator.build import build_site, reference_dates
+from generator.loader import load_site
 from generator.model import Site
 from generator.serve import make_server
 
+from tests.helpers import DATA, ROOT
+from tests.test_feedback_contact import _add_contact
+
 HERE = Path(__file__).resolve().parent
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (re-exported; the browser fixtures live there too)
 WIDTHS = (320, 375, 1280)
 HEIGHT = 800
 
@@ -253,3 +260,41 @@ def search_page(browser, base_url: str):
     page.wait_for_function(SEARCH_SETTLED)
     yield page
     context.close()
+
+
+# ---- The published test site (tests/browser/test_print_sheets.py, test_share.py) -------------------
+
+SITE_URL = "https://example.org/zwgk/"
+
+
+@dataclass(frozen=True)
+class Published:
+    """A build of the real data with a published address, served locally."""
+
+    out: Path
+    base_url: str
+    site: Site
+    as_of: dt.date
+    data_updated: dt.date
+
+    def statuses(self):
+        return views.task_statuses(self.site, self.as_of)
+
+
+def copy_data(folder: Path) -> Path:
+    """Like the `data` fixture (tests/conftest.py), but once per session."""
+    copy = folder / "site_data"
+    shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns("reports"))
+    return copy
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
+    root = tmp_path_factory.mktemp("published")
+    data = copy_data(root)
+    _add_contact(data)
+    out = root / "site"
+    build_site(data, out, config_file=ROOT / "mkdocs.yml", search=False, site_url=SITE_URL)
+    dates = reference_dates(data)
+    with served(out) as base_url:
+        yield Published(out, base_url, load_site(data), dates.as_of, dates.data_updated)

@@ -14,7 +14,6 @@ import datetime as dt
 import html
 import io
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -28,54 +27,18 @@ from playwright.sync_api import Browser
 from generator import printsheets, views
 from generator.build import build_site, reference_dates
 from generator.loader import load_site
-from generator.model import Site, Task
+from generator.model import Task
 from generator.readers.pdf import restore_radicals  # also quiets pdfminer's font warnings
-from tests.helpers import DATA, ROOT
+from tests.helpers import ROOT
 from tests.test_feedback_contact import _add_contact
 
-from .conftest import install_checks, served
+from .conftest import SITE_URL, Published, copy_data, install_checks, served
 
-SITE_URL = "https://example.org/zwgk/"
 CONTACT_DISTRICT = "changqing"  # tests/test_feedback_contact.py adds its contact there
 PT_PER_MM = 72 / 25.4
 MARGIN_BOTTOM_MM = 14  # print.css @page: the page number is printed there
 BODY_PT, HEADING_PT = 16, 22
 PRINT_DAY = dt.datetime(2031, 5, 6, 10, 0)  # the reader's clock when printing
-
-
-# ---- The published test site ------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Published:
-    """A build of the real data with a published address, served locally."""
-
-    out: Path
-    base_url: str
-    site: Site
-    as_of: dt.date
-    data_updated: dt.date
-
-    def statuses(self):
-        return views.task_statuses(self.site, self.as_of)
-
-
-def _copy_data(folder: Path) -> Path:
-    """Like the `data` fixture (tests/conftest.py), but once per session."""
-    copy = folder / "site_data"
-    shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns("reports"))
-    return copy
-
-
-@pytest.fixture(scope="session")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
-    root = tmp_path_factory.mktemp("published")
-    data = _copy_data(root)
-    _add_contact(data)
-    out = root / "site"
-    build_site(data, out, config_file=ROOT / "mkdocs.yml", search=False, site_url=SITE_URL)
-    dates = reference_dates(data)
-    with served(out) as base_url:
-        yield Published(out, base_url, load_site(data), dates.as_of, dates.data_updated)
 
 
 # ---- Reading a PDF ------------------------------------------------------------------------------
@@ -457,7 +420,7 @@ def edge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Edge]:
     """One district only (a quicker build), with a published contact, its plan copied to
     four earlier years, and one task whose requirement is longer than an A4 page."""
     root = tmp_path_factory.mktemp("edge")
-    data = _copy_data(root)
+    data = copy_data(root)
     plan_file = data / "plans" / f"{EDGE_DISTRICT}-{EDGE_YEAR}.yaml"
     for other in (data / "plans").glob("*.yaml"):
         if other != plan_file:

@@ -6,7 +6,9 @@ import json
 
 import pytest
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, HEIGHT, install_checks, new_context
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+
+from .conftest import HEIGHT, install_checks, new_context
 
 PT = 96 / 72  # CSS px per point
 

@@ -9,9 +9,8 @@ from playwright.sync_api import Browser, Page
 
 from generator import printsheets, views
 
-from .conftest import MODES, WIDTHS, install_checks, new_context
+from .conftest import MODES, SITE_URL, WIDTHS, Published, install_checks, new_context
 from .test_pages import AXE_TAGS
-from .test_print_sheets import SITE_URL, Published, published  # noqa: F401 (the session's published site)
 
 COPIED = "已复制本页地址"
 SELECTED = "地址已选中：请按 Ctrl+C 复制（手机上长按选中的地址，再点“复制”）。"
