@@ -158,6 +158,21 @@ def test_a_partition_spells_letters_as_the_whole_data_does(guangdong_site: Path,
     assert "zw-search-bundles" not in (guangdong_site / "search" / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_partition_names_its_province_and_links_the_entry_site(guangdong_site: Path, built_site: Path) -> None:
+    """A partition is published below the national entry site: its home and 各地区 pages say
+    which province it holds and link to the entry site; every page's footer links it too.
+    The whole-data site has no such link."""
+    home = (guangdong_site / "index.html").read_text(encoding="utf-8")
+    assert "本站收录广东省各地区的任务" in home and '<a href="../">全国各省份</a>' in home
+    districts = (guangdong_site / "districts" / "index.html").read_text(encoding="utf-8")
+    assert "本站收录广东省各地区的任务" in districts and '<a href="../../">全国各省份</a>' in districts
+    task = (guangdong_site / "haojiang" / "2022" / "1" / "index.html").read_text(encoding="utf-8")
+    footer = task[task.index('<footer class="zw-footer">'):]
+    assert '<a href="../../../../">全国各省份</a>' in footer
+    for page in ("index.html", "districts/index.html", "haojiang/2022/1/index.html"):
+        assert "全国各省份" not in (built_site / page).read_text(encoding="utf-8"), page
+
+
 def _links(page: Path) -> set[str]:
     return set(re.findall(r'href="([^"]+)"', page.read_text(encoding="utf-8")))
 

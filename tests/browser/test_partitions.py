@@ -181,6 +181,21 @@ def test_a_result_opens_the_task_page_in_its_partition(browser, host: str, truth
     context.close()
 
 
+def test_a_partition_leads_back_to_the_entry_site(browser, host: str) -> None:
+    """From a partition's home page, its 各地区 page and a task page's footer, 全国各省份 opens
+    the national entry site's home page."""
+    context = new_context(browser, 375)
+    page = context.new_page()
+    key = PARTITIONS[0]
+    task = f"/{key}/haojiang/2022/1/"
+    for path, where in ((f"/{key}/", "main"), (f"/{key}/districts/", "main"), (task, "footer")):
+        page.goto(host + path)
+        page.locator(where).get_by_role("link", name="全国各省份").click()
+        page.wait_for_url(host + "/")
+        assert page.locator(f'main a[href="{key}/"]').count() >= 1, path  # the entry home lists the provinces
+    context.close()
+
+
 def test_first_cross_site_search_loads_one_runtime_and_each_partition_once(browser, host: str, record_property) -> None:
     """mergeIndex loads Pagefind's runtime and wasm once, and from each partition its entry
     file, metadata and the chunks of the query. The bytes of a first search from a cold
