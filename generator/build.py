@@ -93,10 +93,10 @@ def _source_date_epoch(epoch: int) -> Iterator[None]:
 
 
 def _run_mkdocs(config_file: Path, base: MkDocsConfig, docs_dir: Path, site_dir: Path, nav: list,
-                dates: ReferenceDates, site_url: str | None, bundles: list[str], partition: str | None) -> None:
+                dates: ReferenceDates, site_url: str | None, bundles: list[str], only_province: str | None) -> None:
     extra = dict(base.extra)
     # A partition's site is published below the national entry site (generator/entry_site.py).
-    to_entry = [{"title": ENTRY_LINK, "url": "../"}] if partition else []
+    to_entry = [{"title": ENTRY_LINK, "url": "../"}] if only_province else []
     extra.update(as_of=dates.as_of.isoformat(), data_updated=dates.data_updated.isoformat(),
                  footer_links=pages.footer_links() + to_entry,
                  feeds=feeds.site_feed_link(docs_dir))  # the theme links the site's feed when it was written
@@ -154,10 +154,10 @@ def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdoc
     with times.stage("load"):
         site = load_site(data_dir, progress_dir)  # DataError names file and line; progress_dir None: data_dir/progress
     keys_site = site  # the search spells letters by their ranks over all the data (search_records)
-    province = None
+    only_province = None
     if partition is not None:  # one province's plans only (generator/partitions.py); PartitionError names the keys
         site = partitions.select(site, partition)
-        province = partitions.provinces(keys_site)[partition]
+        only_province = partitions.provinces(keys_site)[partition]
     with times.stage("history"):
         history = load_history(data_dir, site)  # from git; says why not when there is none
     _say_history(history)
@@ -178,7 +178,7 @@ def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdoc
                 key: bundle for bundle, keys in zip(bundles, shards) for key in keys}) if index else None
             nav = _render_step(site, Path(base.docs_dir), docs_dir, dates, site_url, out_dir,
                                site_name=base.site_name, history=history, records=records, jobs=jobs,
-                               partition=province)
+                               only_province=only_province)
         # Pagefind indexes the search records while MkDocs builds the pages (two cores).
         indexing = _start_indexing([(work / "records" / name, work / "bundles" / name) for name in bundles],
                                    out_dir) if index else None
@@ -186,7 +186,7 @@ def build_site(data_dir: Path, out_dir: Path, *, config_file: Path = Path("mkdoc
             terminal.stage("MkDocs 生成网页")
             with times.stage("mkdocs"):
                 _mkdocs_step(config_file, base, docs_dir, site_dir, nav, dates, site_url, out_dir, bundles,
-                             partition=province)
+                             only_province)
             if indexing and index:
                 terminal.stage("建立搜索索引（Pagefind）")
                 with times.stage("search"):
@@ -207,14 +207,14 @@ def _say_history(history: SiteHistory) -> None:
 def _render_step(site: Site, content_dir: Path, docs_dir: Path, dates: ReferenceDates,
                  site_url: str | None, out_dir: Path, *, site_name: str = "",
                  history: SiteHistory | None = None, records: render.SearchRecords | None = None,
-                 jobs: int | None = None, partition: str | None = None) -> list:
+                 jobs: int | None = None, only_province: str | None = None) -> list:
     """Write the Markdown pages, the feeds, the sources and the open data; returns the nav."""
     history = history if history is not None else SiteHistory.unavailable(NO_HISTORY_GIVEN)
     try:
         docs_dir.mkdir()
         render.copy_content(content_dir, docs_dir)
         nav = render.render_pages(site, docs_dir, as_of=dates.as_of, site_url=site_url, history=history,
-                                  records=records, jobs=jobs, partition=partition)
+                                  records=records, jobs=jobs, only_province=only_province)
         feeds_off = feeds.write_feeds(site, docs_dir, site_url=site_url, history=history, site_name=site_name,
                                       data_updated=dates.data_updated)
         if feeds_off:  # the one line a build says about feeds (and QR codes); nothing when they are written
@@ -233,9 +233,9 @@ def _render_step(site: Site, content_dir: Path, docs_dir: Path, dates: Reference
 
 def _mkdocs_step(config_file: Path, base: MkDocsConfig, docs_dir: Path, site_dir: Path, nav: list,
                  dates: ReferenceDates, site_url: str | None, out_dir: Path, bundles: list[str],
-                 partition: str | None = None) -> None:
+                 only_province: str | None) -> None:
     try:
-        _run_mkdocs(config_file, base, docs_dir, site_dir, nav, dates, site_url, bundles, partition)
+        _run_mkdocs(config_file, base, docs_dir, site_dir, nav, dates, site_url, bundles, only_province)
     except (MkDocsException, SystemExit) as exc:
         raise BuildError(f"MkDocs 生成失败（严格模式，警告也算失败）：{exc}") from exc
     except Exception as exc:  # disk full, or a plugin's own error

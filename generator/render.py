@@ -141,10 +141,10 @@ def render_pages(site: Site, docs_dir: Path, *, as_of: dt.date,
                  catalogue: tuple[pages.PageKind, ...] = pages.CATALOGUE,
                  template_dirs: tuple[Path, ...] = (), site_url: str | None = None,
                  history: SiteHistory | None = None, records: SearchRecords | None = None,
-                 jobs: int | None = None, partition: str | None = None) -> list[Any]:
+                 jobs: int | None = None, only_province: str | None = None) -> list[Any]:
     """Write every generated page of the catalogue into `docs_dir`, and each task's search
     record when `records` is given; return the MkDocs nav. `jobs`: processes to render in
-    (default: one per core, for a site large enough to gain from them). `partition`: the
+    (default: one per core, for a site large enough to gain from them). `only_province`: the
     province a partition's site holds (山东省); its pages send readers to the national entry
     site above it for the others.
 
@@ -156,7 +156,7 @@ def render_pages(site: Site, docs_dir: Path, *, as_of: dt.date,
             raise ValueError(f"区的英文简称“{plan.district.slug}”与网站的固定地址冲突，请换一个")
     sv = pages.SiteViews(site, as_of, site_url=site_url, history=history)
     writer = PageWriter(docs_dir, make_env(template_dirs),
-                        {"site": site, "as_of": as_of, "st": sv.statuses, "sv": sv, "partition": partition})
+                        {"site": site, "as_of": as_of, "st": sv.statuses, "sv": sv, "only_province": only_province})
     written = {kind.name: list(kind.build(sv)) for kind in catalogue if kind.template is not None}
     work: list[Job] = []
     for kind in catalogue:
