@@ -10,8 +10,10 @@ generator/partitions.py) at `/<province-key>/`. The entry site is built with the
   (config.extra.search_bundles), and search-keys.js opens them all as one index with Pagefind's
   mergeIndex, so a query is answered from every province with the same cards and the same
   exact matches, and each result links into its own partition;
-- 按单位查, 按主题查 and 按时间查 ask for the province and link to that page in its site
-  (entry_choose.html.j2).
+- 各地区, 按单位查, 按主题查, 按时间查, 开放数据, 最近更新 and 订阅更新 ask for the province and
+  link to that page in its site (entry_choose.html.j2);
+- the hand-written pages (使用帮助, 关于本站, 无障碍声明, 工作人员指南) are the partitions' own, so
+  the entry site has the same menu and footer as every partition.
 
 `python -m generator build-entry` builds the entry site alone (the publish-partitions workflow
 builds the partitions in parallel jobs and puts them beside it); `python -m generator
@@ -19,7 +21,6 @@ build-all-partitions` builds every partition and the entry site into the one-hos
 """
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -28,17 +29,32 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from generator import mkdocs_hooks, outdir, partitions, search_records, terminal, views
+from generator import feeds, history_views, mkdocs_hooks, outdir, pages, partitions, search_records, terminal, views
 from generator.build import ReferenceDates, _check_site_url, _source_date_epoch, build_site, reference_dates
 from generator.errors import BuildError
 from generator.loader import load_site
 from generator.model import District, Site
-from generator.render import PageWriter, make_env
+from generator.render import PageWriter, copy_content, make_env
 
-SEARCH_PAGE = "search.md"  # the one hand-written page the entry site takes from content/
-# Pages that live in each province's site: the entry site asks for the province first.
-CHOOSERS = ((views.UNITS_URL, "按单位查"), (views.THEMES_URL, "按主题查"), (views.DEADLINES_URL, "按时间查"))
+# The catalogue's pages with a fixed address live in each province's site: there the entry
+# site asks for the province first (entry_choose.html.j2), saying where to find it. So the nav,
+# the footer and the hand-written pages' links (help, about …, copied as they are) all work on
+# the entry site too.
+CHOOSER_LEADS = {
+    views.DISTRICTS_URL: "每个省份的网站按市列出本省的地区。请选择省份：",
+    views.UNITS_URL: "按单位查要在各省份的网站里查。请选择省份：",
+    views.THEMES_URL: "按主题查要在各省份的网站里查。请选择省份：",
+    views.DEADLINES_URL: "按时间查要在各省份的网站里查。请选择省份：",
+    views.DATA_URL: "开放数据（表格、JSON、YAML 文件）在各省份的网站里下载。请选择省份：",
+    history_views.UPDATES_URL: "任务表的修改记录在各省份的网站里。请选择省份：",
+    feeds.SUBSCRIBE_URL: "订阅更新要在各省份的网站里订阅。请选择省份：",
+}
 HOME_TITLE = "首页"
+
+
+def chooser_kinds() -> list[pages.PageKind]:
+    """The generated kinds with a fixed address other than the home page."""
+    return [kind for kind in pages.CATALOGUE if kind.template is not None and kind.url]
 
 
 @dataclass(frozen=True)
@@ -130,20 +146,22 @@ def _write_step(site: Site, keys: list[str], content_dir: Path, docs_dir: Path, 
 def write_pages(site: Site, keys: list[str], content_dir: Path, docs_dir: Path) -> list[Any]:
     """The entry site's pages in `docs_dir`; returns its MkDocs nav."""
     docs_dir.mkdir(parents=True)
-    shutil.copyfile(content_dir / SEARCH_PAGE, docs_dir / SEARCH_PAGE)
+    content = copy_content(content_dir, docs_dir)  # search, help, about, accessibility, staff guide
     provinces = province_views(site, keys)
     writer = PageWriter(docs_dir, make_env(), {"provinces": provinces})
     writer.write("", HOME_TITLE, "entry_home.html.j2")
-    for url, title in CHOOSERS:
-        writer.write(url, title, "entry_choose.html.j2", target=url, heading=title)
-    return [{HOME_TITLE: views.page_file("")}, *({title: views.page_file(url)} for url, title in CHOOSERS)]
+    for kind in chooser_kinds():
+        assert kind.url is not None
+        writer.write(kind.url, kind.title, "entry_choose.html.j2", target=kind.url, heading=kind.title,
+                     lead=CHOOSER_LEADS[kind.url])
+    return pages.nav({}, set(content))
 
 
 def _run_mkdocs(config_file: Path, base_extra: dict[str, Any], docs_dir: Path, site_dir: Path, nav: list[Any],
                 bundles: list[str], dates: ReferenceDates, site_url: str | None, out_dir: Path) -> None:
     extra = dict(base_extra)
     extra.update(as_of=dates.as_of.isoformat(), data_updated=dates.data_updated.isoformat(),
-                 footer_links=[],  # help, about … are pages of each province's site
+                 footer_links=pages.footer_links(),
                  search_bundles=bundles)  # theme/base.html: <meta name="zw-search-bundles">
     try:
         config = load_config(str(config_file), site_url=site_url, docs_dir=str(docs_dir), site_dir=str(site_dir),

@@ -25,7 +25,8 @@ PROVINCE_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区",
 # Toneless pinyin reads 陕西 and 山西 alike; the official romanization spells 陕西 Shaanxi.
 SPELLINGS = {"陕西": "shaanxi"}
 # Folders of the entry site beside the partitions (generator/entry_site.py; MkDocs' assets).
-ENTRY_FOLDERS = frozenset({"assets", "search", "units", "themes", "deadlines", "pagefind"})
+ENTRY_FOLDERS = frozenset({"assets", "search", "districts", "units", "themes", "deadlines", "data", "updates",
+                           "subscribe", "help", "about", "accessibility", "staff-guide", "pagefind"})
 _KEY = re.compile(r"^[a-z][a-z0-9]*$")
 
 

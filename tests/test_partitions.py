@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -218,10 +219,43 @@ def test_no_partition_key_can_take_a_folder_of_the_entry_site(entry_site: Path) 
     assert {p.name for p in entry_site.iterdir() if p.is_dir()} <= ENTRY_FOLDERS
 
 
-@pytest.mark.parametrize("folder", ["units", "themes", "deadlines"])
+@pytest.mark.parametrize("folder", ["districts", "units", "themes", "deadlines", "data", "updates", "subscribe"])
 def test_the_entry_sends_indexes_to_each_province(entry_site: Path, folder: str) -> None:
     links = _links(entry_site / folder / "index.html")
     assert {f"../guangdong/{folder}/", f"../shandong/{folder}/"} <= links
+
+
+def test_the_entry_has_the_partitions_menu_footer_and_help_pages(entry_site: Path, guangdong_site: Path) -> None:
+    """Help, about, the accessibility statement and the staff guide are there, the footer and
+    the menu are a partition's, and every link of every entry page opens a page of the entry
+    site or goes into a partition."""
+    for folder in ("help", "about", "accessibility", "staff-guide"):
+        assert (entry_site / folder / "index.html").is_file(), folder
+
+    def menu_and_footer(page: Path) -> tuple[list[str], list[str]]:
+        html = page.read_text(encoding="utf-8")
+        nav = html[html.index('<nav class="zw-nav"'):]
+        footer = html[html.index('<ul class="zw-footer__links">'):]
+        return (re.findall(r'class="zw-nav__(?:link|section)"[^>]*>([^<]+)<', nav[:nav.index("</nav>")]),
+                re.findall(r">([^<>]+)</a></li>", footer[:footer.index("</ul>")]))
+
+    entry_menu, entry_footer = menu_and_footer(entry_site / "index.html")
+    menu, footer = menu_and_footer(guangdong_site / "index.html")
+    assert (entry_menu, entry_footer + ["全国各省份"]) == (menu, footer)  # a partition links the entry too
+    for page in entry_site.rglob("*.html"):
+        for link in _links(page):
+            if link.startswith(("#", "https://", "http://")) or link.endswith((".css", ".js", ".xml")):
+                continue
+            path = link.split("#")[0]
+            if path.startswith("/"):  # the 404 page links from the site's address (SITE_URL)
+                assert path.startswith(urlsplit(SITE_URL).path), link
+                target = (entry_site / path[len(urlsplit(SITE_URL).path):]).resolve()
+            else:
+                target = (page.parent / path).resolve()
+            inside = target.relative_to(entry_site.resolve()).parts
+            if inside and inside[0] in ("guangdong", "shandong"):
+                continue
+            assert (target / "index.html").is_file() or target.is_file(), f"{page.relative_to(entry_site)}: {link}"
 
 
 # ---- The command line ------------------------------------------------------------------------
