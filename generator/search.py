@@ -180,7 +180,7 @@ def finish_bundle(bundle: Path, pages: list[TaskFields], keys: SearchKeys, distr
         raise BuildError(f"搜索索引 {bundle.name} 里有 {indexed} 项任务，应有 {len(pages)} 项。Pagefind 的输出：\n{log.strip()}")
     from generator import search_fallback  # the fallback's word lists (pinyin, synonyms, 繁体字)
 
-    keys_file = {**keys.to_json(), "order": {"district": list(districts), **name_orders(bundle)},  # search.js's filters
+    keys_file = {**keys.to_json(), "order": {"district": list(districts), **name_orders(pages)},  # search.js's filters
                  "districts": districts}
     write_bundle_files(bundle, {"zw_keys": keys_file, "zw_fallback": search_fallback.build(pages, keys, data_dir)})
 
@@ -364,28 +364,19 @@ def compact_card(card: dict[str, Any]) -> dict[str, Any]:
 
 # ---- Files of our own in the bundle ---------------------------------------------------------
 
-ORDERED_BY_NAME = ("theme",)  # units: the browser's collation (a long list, filtered to those with results)
-
-
 def pinyin_key(name: str) -> tuple[list[str], str]:
     from pypinyin import Style, pinyin  # pinyin() reads whole words, so 长清 is chang, not zhang
 
     return [syllable for syllables in pinyin(name, style=Style.TONE3) for syllable in syllables], name
 
 
-def name_orders(bundle: Path) -> dict[str, list[str]]:
+def name_orders(pages: list[TaskFields]) -> dict[str, list[str]]:
     """The values of the theme filter in the order the filter lists them, by pinyin, decided
-    here so that every browser lists them alike (a browser's collation varies). (Districts:
-    in the order of the districts page, search_records.district_filter.)"""
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    values: dict[str, set[str]] = {name: set() for name in ORDERED_BY_NAME}
-    for info in entry["languages"].values():
-        meta = _read(bundle / f"pagefind.{info['hash']}.pf_meta")
-        for page_hash, _ in meta[1]:
-            fragment = _read_fragment(bundle / "fragment" / f"{page_hash}.pf_fragment")
-            for name in ORDERED_BY_NAME:
-                values[name].update(fragment["filters"].get(name, []))
-    return {name: sorted(found, key=pinyin_key) for name, found in values.items()}
+    here so that every browser lists them alike (a browser's collation varies): the themes of
+    the bundle's tasks, which their records' theme filter holds (search_records.record).
+    (Districts: in the order of the districts page, search_records.district_filter; units:
+    the browser's collation, a long list filtered to those with results.)"""
+    return {"theme": sorted({name for fields in pages for name in fields.card["themes"]}, key=pinyin_key)}
 
 
 def _read_fragment(path: Path) -> dict[str, Any]:
