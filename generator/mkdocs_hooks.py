@@ -25,9 +25,9 @@ from mkdocs.structure.toc import get_toc
 
 MARKER = "<!--zw-generated-body-->"  # theme/partials/content.html prints it as the page's content
 UNUSED_THEME_FILES = ("assets/javascripts",)  # in site_dir; tests/test_build.py checks nothing links there
-_FRONT_END = "\n---\n"
+_FRONT_END = "\n---\n"  # generator/render.py writes "---\n<front matter>---\n\n<body>"
 # A theme template's fill for a marker (<!-- name -->) in the body it cannot see yet.
-_FILL = re.compile(r'<template data-zw-fill="([a-z-]+)">(.*?)</template>', re.S)  # generator/render.py writes "---\n<front matter>---\n\n<body>"
+_FILL = re.compile(r'<template data-zw-fill="([a-z-]+)">(.*?)</template>', re.S)
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
