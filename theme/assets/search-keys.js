@@ -49,10 +49,12 @@ export async function loadKeys(bundleUrl) {
   return keys;
 }
 
-/* ---- Several sites searched as one (the national entry site, generator/entry_site.py) ---- */
+/* ---- Several bundles searched as one (a large site's shards, search_records.shards; the
+   national entry site's partitions, generator/entry_site.py) ---- */
 
-/* The search bundles this page searches: its own site's (…/pagefind/), or on the entry site
-   every partition's, listed relative to the site root in <meta name="zw-search-bundles">. */
+/* The search bundles this page searches: its own site's (…/pagefind/), or those listed
+   relative to the site root in <meta name="zw-search-bundles">: a large site's shards
+   (pagefind/ pagefind_2/ …), on the entry site every partition's. */
 export function searchBundles(root) {
   const listed = document.querySelector('meta[name="zw-search-bundles"]')?.content.trim();
   return (listed ? listed.split(/\s+/) : ["pagefind/"]).map((path) => new URL(path, root));
